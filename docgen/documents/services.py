@@ -1,0 +1,170 @@
+"""The per-service kinds: the request form and the survey.
+
+Their schema and example are built from the service definition in
+``forms/``; their presenters put the definition's labels (in the document's
+language) next to the applicant's values, so the template only lays out rows.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from typing import Any
+
+from docgen.domain.catalog import Service
+
+__all__ = ["service_schema", "service_example", "present_request", "present_survey"]
+
+DATE = {"type": "string", "format": "date"}
+TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
+IIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-iin"}
+BIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-bin"}
+CHANNELS = ["portal", "provider", "centre", "local-body"]
+ACTIONS = ["issue", "reissue", "duplicate", "allocate", "withdraw", "register"]
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
+def _applicant() -> dict[str, Any]:
+    schema = _object(
+        {
+            "kind": {"enum": ["individual", "legal"]},
+            "name": TEXT,
+            "iin": IIN,
+            "bin": BIN,
+            "address": TEXT,
+            "phone": {"type": "string", "pattern": "^\\+?[0-9 ()-]{6,20}$"},
+            "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
+            "head": TEXT,
+        },
+        ["kind", "name", "address"],
+    )
+    schema["allOf"] = [
+        {"if": {"properties": {"kind": {"const": "legal"}}}, "then": {"required": ["bin"]}},
+        {"if": {"properties": {"kind": {"const": "individual"}}}, "then": {"required": ["iin"]}},
+    ]
+    return schema
+
+
+def service_schema(kind: str, service: Service) -> dict[str, Any]:
+    """JSON Schema of a ``request`` or ``survey`` for ``service``."""
+    header = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{kind}: {service.code}",
+    }
+    if kind == "survey":
+        answer = {"type": "integer", "enum": [1, 2, 3]}
+        return header | _object(
+            {
+                "service": {"const": service.code},
+                "filled_on": DATE,
+                "answers": _object({"quality": answer, "information": answer}, []),
+            },
+            ["service"],
+        )
+    fields = _object(
+        {item.name: item.json_schema() for item in service.fields},
+        [item.name for item in service.fields if item.required],
+    )
+    attachment = _object(
+        {
+            "code": {"enum": [item.code for item in service.attachments]},
+            "form": {"enum": ["paper", "electronic"]},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+        ["code", "form"],
+    )
+    representative = _object(
+        {
+            "name": TEXT,
+            "iin": IIN,
+            "power_of_attorney": _object(
+                {"number": TEXT, "date": DATE, "notarized": {"type": "boolean"}},
+                ["number", "date", "notarized"],
+            ),
+        },
+        ["name", "iin", "power_of_attorney"],
+    )
+    signature = _object(
+        {"signer": TEXT, "signed_on": DATE, "method": {"enum": ["ecp", "handwritten"]}},
+        ["signer", "signed_on", "method"],
+    )
+    actions = service.raw.get("actions") or {}
+    action = {"enum": list(actions)} if actions else {"enum": ACTIONS}
+    return header | _object(
+        {
+            "service": {"const": service.code},
+            "number": TEXT,
+            "filed_on": DATE,
+            "channel": {"enum": CHANNELS},
+            "action": action,
+            "applicant": _applicant(),
+            "representative": representative,
+            "fields": fields,
+            "attachments": {"type": "array", "items": attachment, "maxItems": 100},
+            "signature": signature,
+        },
+        ["service", "filed_on", "channel", "action", "applicant", "fields", "attachments", "signature"],
+    )
+
+
+def service_example(kind: str, service: Service) -> dict[str, Any]:
+    """Valid example data for ``service``, from its definition's ``[example]``."""
+    example = copy.deepcopy(dict(service.example))
+    if kind == "survey":
+        return {"service": service.code, "filled_on": "2026-11-20", "answers": {"quality": 3, "information": 2}}
+    example.setdefault("service", service.code)
+    return example
+
+
+def _display(value: Any, field_type: str, lang: str) -> Any:
+    from docgen.rendering.locale import format_number, short_date
+
+    if field_type == "date":
+        return short_date(value, lang)
+    if field_type == "boolean":
+        return {"kk": ("Иә", "Жоқ"), "ru": ("Да", "Нет")}[lang][0 if value else 1]
+    if field_type in ("integer", "decimal") and not isinstance(value, bool):
+        return format_number(value, lang)
+    return value
+
+
+def present_request(data: dict[str, Any], lang: str, service: Service | None) -> dict[str, Any]:
+    """Add the service's name and the labelled rows of its own fields."""
+    assert service is not None
+    values = data["fields"]
+    rows = [
+        {"label": item.label[lang], "value": _display(item.display(values[item.name], lang), item.type, lang)}
+        for item in service.fields
+        if values.get(item.name) is not None
+    ]
+    attachments = [
+        {"label": service.attachment(entry["code"]).label[lang], "form": entry["form"], "pages": entry.get("pages")}
+        for entry in data["attachments"]
+    ]
+    return data | {
+        "service_title": service.title[lang],
+        "provider": service.provider[lang],
+        "service_rows": rows,
+        "attachment_rows": attachments,
+    }
+
+
+def present_survey(data: dict[str, Any], lang: str, service: Service | None) -> dict[str, Any]:
+    """Add the service's name in the survey's language."""
+    assert service is not None
+    answers = data.get("answers") or {}
+    return data | {
+        "service_title": service.title[lang],
+        "quality": answers.get("quality"),
+        "information": answers.get("information"),
+    }
+
+

@@ -1,0 +1,1 @@
+"""The pure domain core: standard library only (a test checks the imports)."""

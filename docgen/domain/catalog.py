@@ -1,0 +1,183 @@
+"""The service catalog: one TOML definition per service code in ``forms/``.
+
+Adding a service is adding a file. A definition names the service in both
+languages, its provider and legal basis, the fields of its request form with
+their types, and the documents to attach; the render core turns it into the
+request form's schema and rows, and the survey's heading.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FIELD_TYPES", "Field", "Attachment", "Service", "Catalog", "CatalogError"]
+
+#: Field types a definition may use, and the JSON Schema each becomes.
+FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "string": {"type": "string", "minLength": 1, "maxLength": 500},
+    "text": {"type": "string", "minLength": 1, "maxLength": 5000},
+    "date": {"type": "string", "format": "date"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "enum": {"type": "string"},
+    "iin": {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-iin"},
+    "bin": {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-bin"},
+    "phone": {"type": "string", "pattern": "^\\+?[0-9 ()-]{6,20}$"},
+    "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
+}
+
+
+class CatalogError(ValueError):
+    """A service definition is malformed (names the file and the problem)."""
+
+
+def _text(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or not {"kk", "ru"} <= raw.keys():
+        raise CatalogError(f"{where}: needs both 'kk' and 'ru' text")
+    return {"kk": str(raw["kk"]), "ru": str(raw["ru"])}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One service-specific field of the request form."""
+
+    name: str
+    type: str
+    label: dict[str, str]
+    required: bool = True
+    options: tuple[tuple[str, dict[str, str]], ...] = ()
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = dict(FIELD_TYPES[self.type])
+        if self.options:
+            schema["enum"] = [value for value, _ in self.options]
+        schema["title"] = self.label["ru"]
+        return schema
+
+    def display(self, value: Any, lang: str) -> Any:
+        """The option's label for enumerations; the raw value otherwise."""
+        for option, label in self.options:
+            if option == value:
+                return label[lang]
+        return value
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document the applicant attaches to the request."""
+
+    code: str
+    label: dict[str, str]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Service:
+    """An electronic state service as its regulation describes it."""
+
+    code: str
+    seed: str
+    title: dict[str, str]
+    provider: dict[str, str]
+    legal_basis: dict[str, str]
+    outputs: tuple[str, ...]
+    fields: tuple[Field, ...]
+    attachments: tuple[Attachment, ...]
+    example: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def field(self, name: str) -> Field:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def attachment(self, code: str) -> Attachment:
+        for item in self.attachments:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any], where: str) -> Service:
+        try:
+            fields = tuple(_field(item, f"{where}: field {item.get('name')}") for item in raw.get("fields", []))
+            attachments = tuple(
+                Attachment(
+                    code=str(item["code"]),
+                    label=_text(item["label"], f"{where}: attachment {item['code']}"),
+                    required=bool(item.get("required", True)),
+                )
+                for item in raw.get("attachments", [])
+            )
+            return cls(
+                code=str(raw["code"]),
+                seed=str(raw["seed"]),
+                title=_text(raw["title"], f"{where}: title"),
+                provider=_text(raw["provider"], f"{where}: provider"),
+                legal_basis=_text(raw["legal_basis"], f"{where}: legal_basis"),
+                outputs=tuple(raw.get("outputs", ())),
+                fields=fields,
+                attachments=attachments,
+                example=raw.get("example", {}),
+                raw=raw,
+            )
+        except KeyError as missing:
+            raise CatalogError(f"{where}: missing key {missing}") from missing
+
+
+def _field(raw: Mapping[str, Any], where: str) -> Field:
+    kind = str(raw.get("type", "string"))
+    if kind not in FIELD_TYPES:
+        raise CatalogError(f"{where}: unknown type {kind!r} (known: {', '.join(FIELD_TYPES)})")
+    options = tuple(
+        (str(option["value"]), _text(option["label"], f"{where}: option"))
+        for option in raw.get("options", [])
+    )
+    if kind == "enum" and not options:
+        raise CatalogError(f"{where}: an enum needs options")
+    return Field(
+        name=str(raw["name"]),
+        type=kind,
+        label=_text(raw["label"], where),
+        required=bool(raw.get("required", True)),
+        options=options,
+    )
+
+
+class Catalog:
+    """All services, read from a folder of ``<code>.toml`` files."""
+
+    def __init__(self, services: Mapping[str, Service]) -> None:
+        self._services = dict(services)
+
+    @classmethod
+    def load(cls, folder: Path) -> Catalog:
+        services: dict[str, Service] = {}
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise CatalogError(f"{path.name}: {error}") from error
+            service = Service.from_mapping(raw, path.name)
+            if service.code != path.stem:
+                raise CatalogError(f"{path.name}: code {service.code!r} differs from the file name")
+            services[service.code] = service
+        return cls(services)
+
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self._services.values())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._services
+
+    def codes(self) -> list[str]:
+        return list(self._services)
+
+    def get(self, code: str) -> Service:
+        return self._services[code]

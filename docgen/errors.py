@@ -1,0 +1,158 @@
+"""One error hierarchy for the whole package.
+
+Every error carries data (the document kind, the field, the line...) and
+speaks both working languages: :meth:`DocgenError.message` gives the text in
+Kazakh or Russian so that the CLI and the web layer can show the user what is
+wrong in the user's own language. Library errors are wrapped with ``raise ...
+from`` so the cause is kept for logs but never shown as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "DocgenError",
+    "UnknownKind",
+    "UnknownService",
+    "UnsupportedLanguage",
+    "UnsupportedFormat",
+    "InvalidData",
+    "MissingField",
+    "AssetRefused",
+    "RenderTimeout",
+    "RenderFailed",
+    "OutputFailed",
+]
+
+LANGS = ("kk", "ru")
+
+
+class DocgenError(Exception):
+    """Base of every error docgen raises on purpose.
+
+    Subclasses set ``messages``: a format string per language; the keyword
+    arguments given to the constructor fill it in.
+    """
+
+    code: ClassVar[str] = "error"
+    messages: ClassVar[dict[str, str]] = {
+        "kk": "Қате: {detail}",
+        "ru": "Ошибка: {detail}",
+    }
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.message("ru"))
+
+    def message(self, lang: str = "ru") -> str:
+        """The error in ``lang`` (``kk`` or ``ru``; ``kk+ru`` gives both)."""
+        if "+" in lang:
+            return " / ".join(self.message(part) for part in lang.split("+"))
+        template = self.messages.get(lang) or self.messages["ru"]
+        return template.format(**self.params)
+
+
+class UnknownKind(DocgenError):
+    code = "unknown-kind"
+    messages = {
+        "kk": "Белгісіз құжат түрі: {kind}. Бар түрлері: {known}",
+        "ru": "Неизвестный вид документа: {kind}. Есть виды: {known}",
+    }
+
+
+class UnknownService(DocgenError):
+    code = "unknown-service"
+    messages = {
+        "kk": "Белгісіз қызмет коды: {service}. Бар кодтар: {known}",
+        "ru": "Неизвестный код услуги: {service}. Есть коды: {known}",
+    }
+
+
+class UnsupportedLanguage(DocgenError):
+    code = "unsupported-language"
+    messages = {
+        "kk": "Тіл қолдау көрсетілмейді: {lang} (kk, ru немесе kk+ru)",
+        "ru": "Язык не поддерживается: {lang} (kk, ru или kk+ru)",
+    }
+
+
+class UnsupportedFormat(DocgenError):
+    code = "unsupported-format"
+    messages = {
+        "kk": "Пішім қолдау көрсетілмейді: {format} (pdf, docx немесе html)",
+        "ru": "Формат не поддерживается: {format} (pdf, docx или html)",
+    }
+
+
+class InvalidData(DocgenError):
+    """The data given for a document does not fit the document's schema."""
+
+    code = "invalid-data"
+    messages = {
+        "kk": "{kind}: «{field}» өрісі: {problem}",
+        "ru": "{kind}: поле «{field}»: {problem}",
+    }
+
+    def __init__(self, *, kind: str, field: str, problem: dict[str, str]) -> None:
+        self.kind = kind
+        self.field = field
+        self.problem = problem
+        super().__init__(kind=kind, field=field, problem=problem)
+
+    def message(self, lang: str = "ru") -> str:
+        if "+" in lang:
+            return " / ".join(self.message(part) for part in lang.split("+"))
+        template = self.messages.get(lang) or self.messages["ru"]
+        problem = self.problem.get(lang) or self.problem["ru"]
+        return template.format(kind=self.kind, field=self.field, problem=problem)
+
+
+class MissingField(InvalidData):
+    """A field the document needs is absent (schema or template)."""
+
+    code = "missing-field"
+
+    def __init__(self, *, kind: str, field: str) -> None:
+        super().__init__(
+            kind=kind,
+            field=field,
+            problem={
+                "kk": "міндетті өріс толтырылмаған",
+                "ru": "не заполнено обязательное поле",
+            },
+        )
+
+
+class AssetRefused(DocgenError):
+    """The renderer tried to load something outside the template assets."""
+
+    code = "asset-refused"
+    messages = {
+        "kk": "Рұқсат етілмеген ресурсқа сұраныс тоқтатылды: {url}",
+        "ru": "Запрос к неразрешённому ресурсу остановлен: {url}",
+    }
+
+
+class RenderTimeout(DocgenError):
+    code = "render-timeout"
+    messages = {
+        "kk": "{kind}: құжатты жасау {seconds} секундтан асып кетті және тоқтатылды",
+        "ru": "{kind}: формирование документа превысило {seconds} с и остановлено",
+    }
+
+
+class RenderFailed(DocgenError):
+    code = "render-failed"
+    messages = {
+        "kk": "{kind}: құжатты жасау сәтсіз аяқталды: {detail}",
+        "ru": "{kind}: не удалось сформировать документ: {detail}",
+    }
+
+
+class OutputFailed(DocgenError):
+    code = "output-failed"
+    messages = {
+        "kk": "Файлды жазу мүмкін емес: {path}: {detail}",
+        "ru": "Не удалось записать файл: {path}: {detail}",
+    }

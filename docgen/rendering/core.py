@@ -1,0 +1,161 @@
+"""The render recipe: data in, a document's bytes out.
+
+``Renderer.render`` reads as the pipeline it is: find the kind, check the
+data against its schema, build the template context (with the verification
+QR code), render the HTML from the kind's template in each language, then
+lay it out as PDF, convert it to DOCX or return the HTML - all under one
+time limit, with library errors turned into docgen errors.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateNotFound, UndefinedError
+from markupsafe import Markup
+
+from docgen.config import RenderSettings
+from docgen.documents import DocumentKind, get_kind
+from docgen.documents.validation import normalize, validate
+from docgen.domain.catalog import Catalog, Service
+from docgen.errors import (
+    AssetRefused,
+    DocgenError,
+    MissingField,
+    RenderFailed,
+    RenderTimeout,
+    UnsupportedFormat,
+    UnsupportedLanguage,
+)
+from docgen.rendering.environment import make_environment
+from docgen.rendering.fetcher import FetchRefused
+from docgen.rendering.qr import verification_url, qr_svg
+from docgen.rendering.timelimit import TimeLimitExceeded, time_limit
+
+__all__ = ["Renderer", "Prepared", "FORMATS", "LANGS", "parse_langs"]
+
+FORMATS = ("pdf", "docx", "html")
+LANGS = ("kk", "ru", "kk+ru")
+
+
+def parse_langs(lang: str) -> tuple[str, ...]:
+    """``kk`` -> ``("kk",)``; ``kk+ru`` -> ``("kk", "ru")``."""
+    if lang not in LANGS:
+        raise UnsupportedLanguage(lang=lang)
+    return tuple(lang.split("+"))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Validated data with everything the templates need besides it."""
+
+    kind: DocumentKind
+    service: Service | None
+    data: dict[str, Any]
+    langs: tuple[str, ...]
+    number: str | None
+    verify_url: str | None
+
+
+class Renderer:
+    """Renders every document kind; build one and reuse it (it caches)."""
+
+    def __init__(self, settings: RenderSettings, catalog: Catalog | None = None) -> None:
+        self.settings = settings
+        self.catalog = catalog if catalog is not None else Catalog.load(settings.forms_dir)
+        self.env = make_environment(settings.templates_dir)
+
+    @functools.cached_property
+    def pdf(self) -> Any:
+        from docgen.rendering.pdf import PdfEngine
+
+        return PdfEngine(self.settings.assets_dir)
+
+    @functools.cached_property
+    def css(self) -> Markup:
+        """The stylesheet inlined into standalone HTML output."""
+        return Markup((self.settings.assets_dir / "document.css").read_text(encoding="utf-8"))
+
+    def prepare(self, kind_name: str, data: Any, lang: str, service: str | None = None) -> Prepared:
+        """Check ``data`` for ``kind_name`` and work out its number and QR address."""
+        kind = get_kind(kind_name)
+        langs = parse_langs(lang)
+        if service is None and isinstance(data, dict) and isinstance(data.get("service"), str):
+            service = data["service"]
+        definition = kind.service(self.catalog, service)
+        schema = kind.schema(definition)
+        validate(kind.name, schema, data)
+        number = url = None
+        if kind.has_qr:
+            number = kind.number(data)
+            url = verification_url(self.settings.base_url, number, data)
+        return Prepared(kind, definition, normalize(schema, data), langs, number, url)
+
+    def render(
+        self, kind_name: str, data: Any, lang: str = "kk", fmt: str = "pdf", service: str | None = None
+    ) -> bytes:
+        """The document as bytes in ``fmt`` (pdf, docx or html)."""
+        if fmt not in FORMATS:
+            raise UnsupportedFormat(format=fmt)
+        prepared = self.prepare(kind_name, data, lang, service)
+        try:
+            with time_limit(self.settings.time_limit):
+                html = self.html(prepared, standalone=fmt == "html")
+                if fmt == "html":
+                    return html.encode("utf-8")
+                if fmt == "pdf":
+                    return self.pdf.write(html, self.settings.pdf_variant)  # type: ignore[no-any-return]
+                from docgen.rendering.docx import html_to_docx
+
+                return html_to_docx(html)
+        except TimeLimitExceeded:
+            raise RenderTimeout(kind=kind_name, seconds=self.settings.time_limit) from None
+        except DocgenError:
+            raise
+        except UndefinedError as error:
+            raise MissingField(kind=kind_name, field=_undefined_name(error)) from error
+        except FetchRefused as refused:
+            raise AssetRefused(url=refused.url) from refused
+        except TemplateNotFound as error:
+            raise RenderFailed(kind=kind_name, detail=f"template {error.name} not found") from error
+        except Exception as error:  # a library failed: keep the cause, say which document
+            raise RenderFailed(kind=kind_name, detail=f"{type(error).__name__}: {error}") from error
+
+    def html(self, prepared: Prepared, standalone: bool = True) -> str:
+        """The document's HTML page, in one language or side by side in two."""
+        meta = {
+            "kind": prepared.kind.name,
+            "number": prepared.number,
+            "verify_url": prepared.verify_url,
+            "qr": Markup(qr_svg(prepared.verify_url)) if prepared.verify_url else None,
+            "equivalence_footer": prepared.kind.equivalence_footer,
+            "css": self.css if standalone else None,
+            "langs": prepared.langs,
+        }
+        if len(prepared.langs) == 1:
+            return self._template(prepared, prepared.langs[0], "_page.html", meta)
+        parts = [
+            {"lang": lang, "body": Markup(self._template(prepared, lang, "_fragment.html", meta))}
+            for lang in prepared.langs
+        ]
+        titles = [prepared.kind.title[lang] for lang in prepared.langs]
+        return self.env.get_template("_bilingual.html").render(
+            lang=prepared.langs[0], parts=parts, document=meta | {"title": " / ".join(titles)}
+        )
+
+    def _template(self, prepared: Prepared, lang: str, layout: str, meta: dict[str, Any]) -> str:
+        context = prepared.kind.present(prepared.data, lang, prepared.service)
+        template = self.env.get_template(f"{lang}/{prepared.kind.name}.html")
+        return template.render(
+            context, lang=lang, layout=layout, document=meta | {"title": prepared.kind.title[lang]}
+        )
+
+
+def _undefined_name(error: UndefinedError) -> str:
+    message = str(error)
+    # Jinja says "'name' is undefined" or "'dict object' has no attribute 'name'".
+    if "has no attribute" in message:
+        return message.rsplit("'", 2)[-2]
+    return message.split("'")[1] if message.count("'") >= 2 else message

@@ -1,0 +1,78 @@
+"""A wall-clock limit for one render, which WeasyPrint lacks.
+
+In the main thread (CLI, batch worker processes) the limit is a real-time
+interval timer whose signal raises inside whatever Python code is running.
+In other threads (a threaded web server) a watchdog thread injects the
+exception into the rendering thread; layout is Python code, so it is
+interrupted at the next bytecode boundary.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["TimeLimitExceeded", "time_limit"]
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised in the rendering code when its time is up.
+
+    A ``BaseException`` so that broad ``except Exception`` blocks inside
+    libraries cannot swallow it.
+    """
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Run the body with at most ``seconds`` of wall-clock time."""
+    if seconds <= 0:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread():
+        with _alarm(seconds):
+            yield
+    else:
+        with _watchdog(seconds):
+            yield
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    target = threading.get_ident()
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def fire() -> None:
+        if not done.wait(seconds):
+            with lock:
+                if not done.is_set():
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(target), ctypes.py_object(TimeLimitExceeded)
+                    )
+
+    watchdog = threading.Thread(target=fire, daemon=True)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+        watchdog.join()
