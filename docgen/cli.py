@@ -1,0 +1,173 @@
+"""The ``docgen`` command: a thin shell over the library.
+
+It parses arguments, calls the library and turns any
+:class:`~docgen.errors.DocgenError` into one line on stderr in the user's
+language and exit code 2 - never a traceback, never a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from docgen.errors import DocgenError, InvalidData
+
+__all__ = ["main"]
+
+LANG_CHOICE = click.Choice(["kk", "ru", "kk+ru"])
+FORMAT_CHOICE = click.Choice(["pdf", "docx", "html"])
+
+
+def _fail(error: DocgenError, lang: str) -> NoReturn:
+    click.echo(f"docgen: {error.message(lang)}", err=True)
+    sys.exit(2)
+
+
+def _renderer() -> Any:
+    from docgen.bootstrap import make_renderer
+
+    return make_renderer()
+
+
+def _read_json(path: Path, lang: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(InvalidData(kind="--data", field=str(path), problem={
+            "kk": f"файлды оқу мүмкін емес ({error})", "ru": f"не удалось прочитать файл ({error})"}), lang)
+    except json.JSONDecodeError as error:
+        _fail(InvalidData(kind="--data", field=str(path), problem={
+            "kk": f"JSON қатесі: {error.msg}, {error.lineno}-жол, {error.colno}-баған",
+            "ru": f"ошибка JSON: {error.msg}, строка {error.lineno}, столбец {error.colno}"}), lang)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docgen")
+def main() -> None:
+    """Official documents of Kazakh e-government services, in kk and ru."""
+
+
+@main.command()
+def kinds() -> None:
+    """List the document kinds."""
+    from docgen.documents import KINDS, get_kind
+
+    for name in KINDS:
+        kind = get_kind(name)
+        click.echo(f"{name:<18} {kind.title['kk']} / {kind.title['ru']}")
+
+
+@main.command()
+def services() -> None:
+    """List the services (codes for --service)."""
+    for service in _renderer().catalog:
+        click.echo(f"{service.code:<28} {service.title['ru']}")
+
+
+def _kind_and_service(kind_name: str, service: str | None) -> tuple[Any, Any]:
+    from docgen.documents import get_kind
+
+    renderer = _renderer()
+    kind = get_kind(kind_name)
+    return kind, kind.service(renderer.catalog, service)
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--service", help="Service code (request, survey); default telecom-license.")
+def example(kind: str, service: str | None) -> None:
+    """Print valid example data for KIND as JSON."""
+    try:
+        document_kind, definition = _kind_and_service(kind, service)
+    except DocgenError as error:
+        _fail(error, "kk+ru")
+    click.echo(json.dumps(document_kind.example(definition), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--service", help="Service code (request, survey); default telecom-license.")
+def schema(kind: str, service: str | None) -> None:
+    """Print the JSON Schema of KIND's data."""
+    try:
+        document_kind, definition = _kind_and_service(kind, service)
+    except DocgenError as error:
+        _fail(error, "kk+ru")
+    click.echo(json.dumps(document_kind.schema(definition), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--lang", type=LANG_CHOICE, default="kk", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
+@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="One document's data (JSON).")
+@click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Many documents, one JSON object per line.")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output file (with --data) or folder (with --batch).")
+@click.option("--service", help="Service code for request and survey.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for --batch.")
+def render(kind: str, lang: str, fmt: str, data_file: Path | None, batch_file: Path | None,
+           out: Path, service: str | None, workers: int) -> None:
+    """Render KIND from --data to --out, or every line of --batch into the --out folder."""
+    if (data_file is None) == (batch_file is None):
+        raise click.UsageError("give exactly one of --data and --batch")
+    if batch_file is not None:
+        _render_batch(kind, lang, fmt, batch_file, out, service, workers)
+        return
+    from docgen.output import write_atomic
+
+    assert data_file is not None
+    data = _read_json(data_file, lang)
+    try:
+        content = _renderer().render(kind, data, lang, fmt, service)
+        write_atomic(out, content)
+    except DocgenError as error:
+        _fail(error, lang)
+
+
+def _render_batch(kind: str, lang: str, fmt: str, source: Path, out: Path,
+                  service: str | None, workers: int) -> None:
+    from docgen.batch import BatchJob, read_lines, run_batch
+    from docgen.config import load_settings
+    from docgen.documents import get_kind
+
+    message_lang = lang.split("+")[0]
+    try:
+        get_kind(kind)
+    except DocgenError as error:
+        _fail(error, message_lang)
+    total = sum(1 for _ in read_lines(source))
+    job = BatchJob(kind=kind, lang=lang, fmt=fmt, out_dir=out, service=service)
+    with click.progressbar(length=total, label=kind, file=sys.stderr) as bar:
+        result = run_batch(load_settings(), job, source, workers, progress=bar.update)
+    click.echo(result.summary(message_lang))
+    if result.failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dpi", default=80, show_default=True, help="PNG preview resolution (0: none).")
+def gallery(out: Path, dpi: int) -> None:
+    """Render every kind, language and format from the examples, with PNG previews."""
+    from docgen.gallery import build_gallery, gallery_items
+
+    renderer = _renderer()
+    items = list(gallery_items(renderer))
+    try:
+        with click.progressbar(length=len(items), label="gallery", file=sys.stderr) as bar:
+            written = build_gallery(renderer, out, dpi=dpi, progress=lambda item: bar.update(1))
+    except DocgenError as error:
+        _fail(error, "kk+ru")
+    click.echo(f"{len(written)} files in {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,37 @@
+"""Writing output files whole or not at all.
+
+A document is written to a temporary file in the target folder and renamed
+over the target only when complete, so an interrupted or failed render never
+leaves a partial file where a user or another program would read it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from docgen.errors import OutputFailed
+
+__all__ = ["write_atomic"]
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically (same-folder temp file + rename)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise OutputFailed(path=str(path), detail=error.strerror or str(error)) from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException as error:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputFailed(path=str(path), detail=error.strerror or str(error)) from error
+        raise

@@ -1,0 +1,287 @@
+"""The same HTML a PDF is made from, written as a Word document.
+
+Document templates use a small HTML vocabulary (headings, paragraphs with a
+few classes, form-row tables, grid tables, two-sided sections, lists). This
+module maps it onto real Word structures: named paragraph styles, Word
+tables (merged cells for ``colspan``), page breaks between sides, the QR
+code as a PNG picture, and the language set on every run, so that DOCX
+never drifts from the PDF and no kind needs DOCX code of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import lxml.html
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from lxml.html import HtmlElement
+
+from docgen.rendering.qr import qr_png
+
+__all__ = ["html_to_docx", "WORD_LANGUAGES"]
+
+#: BCP 47 tags Word uses for the document languages.
+WORD_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
+FONT = "Times New Roman"
+_SPACE = re.compile(r"\s+")
+_BLOCKS = {"div", "section", "p", "h1", "h2", "h3", "table", "ol", "ul", "li", "figure"}
+
+# style name -> (size pt, bold, italic, alignment, space after pt)
+_STYLES: dict[str, tuple[float, bool, bool, Any, float]] = {
+    "Docgen Title": (15, True, False, WD_ALIGN_PARAGRAPH.CENTER, 8),
+    "Docgen Heading": (12, True, False, WD_ALIGN_PARAGRAPH.CENTER, 6),
+    "Docgen Subheading": (11, True, False, None, 4),
+    "Docgen Authority": (11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 2),
+    "Docgen Hint": (8, False, True, WD_ALIGN_PARAGRAPH.CENTER, 2),
+    "Docgen Note": (9, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
+    "Docgen Mark": (9, False, True, WD_ALIGN_PARAGRAPH.RIGHT, 2),
+    "Docgen Value": (11, False, False, None, 0),
+    "Docgen Label": (11, True, False, None, 0),
+    "Docgen Verify": (7, False, False, None, 4),
+}
+_CLASS_STYLES = {
+    "authority": "Docgen Authority",
+    "hint": "Docgen Hint",
+    "note": "Docgen Note",
+    "form-mark": "Docgen Mark",
+    "side-mark": "Docgen Mark",
+    "value": "Docgen Value",
+    "verify": "Docgen Verify",
+}
+_TAG_STYLES = {"h1": "Docgen Title", "h2": "Docgen Heading", "h3": "Docgen Subheading"}
+
+
+def html_to_docx(html: str) -> bytes:
+    """Convert a rendered document page to DOCX bytes."""
+    root = lxml.html.document_fromstring(html)
+    lang = root.get("lang", "ru")
+    document = Document()
+    _setup(document, lang, root.findtext(".//title") or "")
+    writer = _Writer(document)
+    body = root.find("body")
+    writer.blocks(body if body is not None else root, document, lang)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _set_lang(rpr: Any, lang: str) -> None:
+    element = rpr.find(qn("w:lang"))
+    if element is None:
+        element = OxmlElement("w:lang")
+        rpr.append(element)
+    element.set(qn("w:val"), WORD_LANGUAGES.get(lang, lang))
+
+
+def _setup(document: Any, lang: str, title: str) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(16), Mm(18)
+    section.left_margin, section.right_margin = Mm(20), Mm(16)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), FONT)
+    _set_lang(normal.element.get_or_add_rPr(), lang)
+    normal.paragraph_format.space_after = Pt(3)
+    for name, (size, bold, italic, align, after) in _STYLES.items():
+        style = document.styles.add_style(name, 1)  # 1 = paragraph style
+        style.base_style = normal
+        style.font.size, style.font.bold, style.font.italic = Pt(size), bold, italic
+        style.paragraph_format.space_after = Pt(after)
+        if align is not None:
+            style.paragraph_format.alignment = align
+    document.styles["Docgen Verify"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    document.core_properties.title = title
+    document.core_properties.language = WORD_LANGUAGES.get(lang, lang)
+    document.core_properties.author = "docgen"
+
+
+def _classes(element: HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _has_blocks(element: HtmlElement) -> bool:
+    return any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in element)
+
+
+class _Writer:
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.sides = 0
+
+    # -- blocks -----------------------------------------------------------
+    def blocks(self, element: HtmlElement, container: Any, lang: str) -> None:
+        """Write the children of ``element`` into ``container`` (document or cell)."""
+        if element.text and element.text.strip():
+            self.paragraph(container, [], lang, text=element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.block(child, container, child.get("lang", lang))
+            if child.tail and child.tail.strip():
+                self.paragraph(container, [], lang, text=child.tail)
+
+    def block(self, element: HtmlElement, container: Any, lang: str) -> None:
+        tag, classes = element.tag, _classes(element)
+        if tag in ("svg", "style", "script", "head", "title", "meta"):
+            return
+        if element.get("data-qr"):
+            self.picture(container, element.get("data-qr"))
+        if tag == "section" and "side" in classes:
+            self.sides += 1
+            if self.sides > 1:
+                container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self.blocks(element, container, lang)
+        elif tag == "table":
+            self.table(element, container, lang)
+        elif tag in ("ol", "ul"):
+            for number, item in enumerate(element.findall("li"), start=1):
+                prefix = f"{number}. " if tag == "ol" and "choices" not in classes else ""
+                self.paragraph(container, [item], lang, prefix=prefix, indent=True)
+        elif tag == "div" and "value" not in classes and not element.text_content().strip():
+            return
+        elif tag in _TAG_STYLES or tag == "p" or (tag in ("div", "li") and not _has_blocks(element)):
+            style = _TAG_STYLES.get(tag) or next(
+                (_CLASS_STYLES[name] for name in classes if name in _CLASS_STYLES), None
+            )
+            paragraph = self.paragraph(container, [element], lang, style=style)
+            if "value" in classes:
+                _bottom_border(paragraph)
+            if "center" in classes:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if "right" in classes:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if tag == "h1":
+                for run in paragraph.runs:
+                    run.text = run.text.upper()
+        else:
+            self.blocks(element, container, lang)
+
+    def paragraph(
+        self,
+        container: Any,
+        elements: Iterable[HtmlElement],
+        lang: str,
+        style: str | None = None,
+        text: str | None = None,
+        prefix: str = "",
+        indent: bool = False,
+    ) -> Any:
+        paragraph = container.add_paragraph(style=style)
+        if indent:
+            paragraph.paragraph_format.left_indent = Mm(6)
+        state = {"start": True}
+        if prefix:
+            self.run(paragraph, prefix, lang, False, False, state)
+        if text is not None:
+            self.run(paragraph, text, lang, False, False, state)
+        for element in elements:
+            self.inline(paragraph, element, lang, False, False, state, own=True)
+        return paragraph
+
+    # -- inline -------------------------------------------------------------
+    def inline(
+        self, paragraph: Any, element: HtmlElement, lang: str, bold: bool, italic: bool,
+        state: dict[str, bool], own: bool = False,
+    ) -> None:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in ("svg", "style", "script"):
+            return
+        lang = element.get("lang", lang)
+        bold = bold or tag in ("strong", "b", "th")
+        italic = italic or tag in ("em", "i")
+        if tag == "br":
+            paragraph.add_run().add_break()
+            state["start"] = True
+        else:
+            self.run(paragraph, element.text, lang, bold, italic, state)
+            for child in element:
+                self.inline(paragraph, child, lang, bold, italic, state)
+                if child.tail:
+                    self.run(paragraph, child.tail, lang, bold, italic, state)
+        if not own and element.tail is None:
+            return
+
+    def run(self, paragraph: Any, text: str | None, lang: str, bold: bool, italic: bool,
+            state: dict[str, bool]) -> None:
+        if not text:
+            return
+        text = _SPACE.sub(" ", text)
+        if state["start"]:
+            text = text.lstrip()
+        if not text:
+            return
+        state["start"] = False
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        _set_lang(run._r.get_or_add_rPr(), lang)
+
+    # -- tables and pictures ------------------------------------------------
+    def table(self, element: HtmlElement, container: Any, lang: str) -> None:
+        rows = element.findall(".//tr")
+        rows = [row for row in rows if _nearest_table(row) is element]
+        if not rows:
+            return
+        width = max(sum(int(cell.get("colspan", 1)) for cell in row if cell.tag in ("td", "th")) for row in rows)
+        table = container.add_table(rows=len(rows), cols=width)
+        classes = _classes(element)
+        if "grid" in classes:
+            table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for y, row in enumerate(rows):
+            x = 0
+            for cell_element in row:
+                if cell_element.tag not in ("td", "th"):
+                    continue
+                span = int(cell_element.get("colspan", 1))
+                cell = table.cell(y, x)
+                if span > 1:
+                    cell = cell.merge(table.cell(y, x + span - 1))
+                x += span
+                self.cell(cell, cell_element, cell_element.get("lang", lang), classes)
+        if "fields" in classes:
+            for row in table.rows:
+                row.cells[0].width = Mm(62)
+                if len(row.cells) > 1:
+                    row.cells[-1].width = Mm(112)
+
+    def cell(self, cell: Any, element: HtmlElement, lang: str, table_classes: set[str]) -> None:
+        first = cell.paragraphs[0]
+        if _has_blocks(element):
+            self.blocks(element, cell, lang)
+            if not first.text and len(cell.paragraphs) > 1:
+                first._p.getparent().remove(first._p)
+            return
+        state = {"start": True}
+        self.inline(first, element, lang, False, False, state, own=True)
+        if element.tag == "th" and "fields" in table_classes:
+            first.style = self.document.styles["Docgen Label"]
+
+    def picture(self, container: Any, url: str) -> None:
+        paragraph = container.add_paragraph()
+        paragraph.add_run().add_picture(io.BytesIO(qr_png(url)), width=Mm(28))
+
+
+def _nearest_table(element: HtmlElement) -> HtmlElement | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _bottom_border(paragraph: Any) -> None:
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)

@@ -1,0 +1,31 @@
+import hashlib
+import json
+
+from docgen.rendering.qr import canonical_json, fingerprint, qr_png, qr_svg, verification_url
+
+
+def test_fingerprint_is_first_128_bits_of_sha256_of_canonical_json() -> None:
+    data = {"b": 1, "a": "Қ"}
+    expected = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                         separators=(",", ":")).encode()).hexdigest()[:32]
+    assert fingerprint(data) == expected
+    assert len(fingerprint(data)) == 32
+    assert canonical_json({"a": 1, "b": 2}) == canonical_json({"b": 2, "a": 1})
+
+
+def test_verification_url_quotes_the_number_and_carries_the_fingerprint() -> None:
+    url = verification_url("https://docs.example.kz/", "A/1 2", {"x": 1})
+    assert url == f"https://docs.example.kz/verify/A%2F1%202?h={fingerprint({'x': 1})}"
+
+
+def test_svg_is_one_path_and_png_decodes_to_the_same_text() -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    text = "https://docs.example.kz/verify/KZ1?h=" + "0" * 32
+    svg = qr_svg(text)
+    assert svg.startswith("<svg") and svg.count("<path") == 1
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(text))))
+    assert [r.text for r in results] == [text]
