@@ -48,6 +48,8 @@ class DocumentKind:
     has_qr: bool = True
     equivalence_footer: bool = False
     per_service: bool = False
+    stacked: bool = False
+    """Both languages one after the other (wide tables) instead of side by side."""
     present: Presenter = field(default=_as_is, repr=False)
 
     def service(self, catalog: Catalog, code: str | None) -> Service | None:
@@ -99,12 +101,12 @@ def _kinds() -> dict[str, DocumentKind]:
         DocumentKind(
             "media-certificate",
             {
-                "kk": "Шетелдік бұқаралық ақпарат құралын есепке қою туралы анықтама",
+                "kk": "Шетелдік бұқаралық ақпарат құралын есепке алу туралы анықтама",
                 "ru": "Справка о постановке на учет иностранного средства массовой информации",
             },
             equivalence_footer=True,
         ),
-        DocumentKind("permit", {"kk": "Рұқсат", "ru": "Разрешение"}, equivalence_footer=True),
+        DocumentKind("permit", {"kk": "Рұқсат", "ru": "Разрешение"}, equivalence_footer=True, stacked=True),
         DocumentKind(
             "numbering-order",
             {"kk": "Нөмірлеу ресурсы туралы бұйрық", "ru": "Приказ о ресурсе нумерации"},

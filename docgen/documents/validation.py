@@ -97,17 +97,24 @@ def validate(kind: str, schema: dict[str, Any], data: Any) -> None:
     raise InvalidData(kind=kind, field=_path(path), problem=_problem(error))
 
 
-def normalize(schema: dict[str, Any], data: Any) -> Any:
+def normalize(schema: dict[str, Any], data: Any, root: dict[str, Any] | None = None) -> Any:
     """Fill optional properties that are absent with ``None``.
 
     Templates run with StrictUndefined, so an optional block is written
     ``{% if paper_copy %}`` and must see ``None`` rather than an undefined.
+    Local references (``#/$defs/...``) are followed.
     """
+    root = schema if root is None else root
+    while "$ref" in schema and schema["$ref"].startswith("#/"):
+        target: Any = root
+        for part in schema["$ref"][2:].split("/"):
+            target = target[part]
+        schema = target
     if isinstance(data, dict) and "properties" in schema:
-        filled = {}
-        for name, sub in schema["properties"].items():
-            filled[name] = normalize(sub, data[name]) if name in data else None
-        return filled
+        return {
+            name: normalize(sub, data[name], root) if name in data else None
+            for name, sub in schema["properties"].items()
+        }
     if isinstance(data, list) and isinstance(schema.get("items"), dict):
-        return [normalize(schema["items"], item) for item in data]
+        return [normalize(schema["items"], item, root) for item in data]
     return data

@@ -133,6 +133,7 @@ class Renderer:
             "equivalence_footer": prepared.kind.equivalence_footer,
             "css": self.css if standalone else None,
             "langs": prepared.langs,
+            "stacked": prepared.kind.stacked,
         }
         if len(prepared.langs) == 1:
             return self._template(prepared, prepared.langs[0], "_page.html", meta)

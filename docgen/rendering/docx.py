@@ -41,14 +41,17 @@ _STYLES: dict[str, tuple[float, bool, bool, Any, float]] = {
     "Docgen Subheading": (11, True, False, None, 4),
     "Docgen Authority": (11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 2),
     "Docgen Hint": (8, False, True, WD_ALIGN_PARAGRAPH.CENTER, 2),
-    "Docgen Note": (9, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
+    "Docgen Note": (9, False, False, None, 2),
+    "Docgen Subtitle": (11, False, False, WD_ALIGN_PARAGRAPH.CENTER, 6),
     "Docgen Mark": (9, False, True, WD_ALIGN_PARAGRAPH.RIGHT, 2),
     "Docgen Value": (11, False, False, None, 0),
     "Docgen Label": (11, True, False, None, 0),
     "Docgen Verify": (7, False, False, None, 4),
+    "Docgen Cell": (9, False, False, None, 0),
 }
 _CLASS_STYLES = {
     "authority": "Docgen Authority",
+    "subtitle": "Docgen Subtitle",
     "hint": "Docgen Hint",
     "note": "Docgen Note",
     "form-mark": "Docgen Mark",
@@ -135,9 +138,9 @@ class _Writer:
             return
         if element.get("data-qr"):
             self.picture(container, element.get("data-qr"))
-        if tag == "section" and "side" in classes:
+        if (tag == "section" and "side" in classes) or "stacked" in classes:
             self.sides += 1
-            if self.sides > 1:
+            if self.sides > 1 and not (tag == "div" and element.find(".//section") is not None):
                 container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             self.blocks(element, container, lang)
         elif tag == "table":
@@ -236,6 +239,7 @@ class _Writer:
         classes = _classes(element)
         if "grid" in classes:
             table.style = self.document.styles["Table Grid"]
+            _fit_columns(table, rows, width)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for y, row in enumerate(rows):
             x = 0
@@ -253,6 +257,12 @@ class _Writer:
                 row.cells[0].width = Mm(62)
                 if len(row.cells) > 1:
                     row.cells[-1].width = Mm(112)
+        if "signature" in classes:
+            for row in table.rows:
+                if len(row.cells) == 3:
+                    for cell, width in zip(row.cells, (Mm(78), Mm(40), Mm(56)), strict=True):
+                        cell.width = width
+                    _bottom_border(row.cells[1].paragraphs[0])
 
     def cell(self, cell: Any, element: HtmlElement, lang: str, table_classes: set[str]) -> None:
         first = cell.paragraphs[0]
@@ -265,10 +275,42 @@ class _Writer:
         self.inline(first, element, lang, False, False, state, own=True)
         if element.tag == "th" and "fields" in table_classes:
             first.style = self.document.styles["Docgen Label"]
+        if "grid" in table_classes:
+            first.style = self.document.styles["Docgen Cell"]
+            if element.tag == "th" or "num" in _classes(element):
+                first.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def picture(self, container: Any, url: str) -> None:
         paragraph = container.add_paragraph()
         paragraph.add_run().add_picture(io.BytesIO(qr_png(url)), width=Mm(28))
+
+
+def _fit_columns(table: Any, rows: list[HtmlElement], width: int, total_mm: float = 174) -> None:
+    """Column widths by content, as a browser's auto layout would roughly do.
+
+    A column's weight is its longest word (it cannot be narrower) and a share
+    of its text length; narrow № columns stay narrow.
+    """
+    weights = [0.0] * width
+    for row in rows:
+        x = 0
+        for cell in row:
+            if cell.tag not in ("td", "th"):
+                continue
+            span = int(cell.get("colspan", 1))
+            if span == 1:
+                text = " ".join(cell.text_content().split())
+                longest = max((len(word) for word in text.split()), default=1)
+                weights[x] = max(weights[x], longest + min(len(text), 40) / 4)
+            x += span
+    weights = [max(weight, 4.0) for weight in weights]
+    scale = total_mm / sum(weights)
+    table.autofit = False
+    for index, column in enumerate(list(table.columns)[:width]):
+        column.width = Mm(weights[index] * scale)  # the grid LibreOffice reads
+    for row in table.rows:
+        for index, cell in enumerate(row.cells[:width]):
+            cell.width = Mm(weights[index] * scale)
 
 
 def _nearest_table(element: HtmlElement) -> HtmlElement | None:
