@@ -11,6 +11,7 @@ gallery: setup
 ## Lint, type-check and run every test (what CI runs).
 test: setup
 	.venv/bin/ruff check docgen tests bench
+	.venv/bin/ruff format --check docgen tests bench
 	.venv/bin/mypy
 	.venv/bin/pytest
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen.batch import BatchJob, run_batch  # noqa: E402
-from docgen.bootstrap import make_renderer  # noqa: E402
-from docgen.config import load_settings  # noqa: E402
-from docgen.documents import get_kind  # noqa: E402
-from docgen.rendering.pdf import harfbuzz_subset_available  # noqa: E402
+from docgen.batch import BatchJob, run_batch
+from docgen.bootstrap import make_renderer
+from docgen.config import load_settings
+from docgen.documents import get_kind
+from docgen.rendering.pdf import harfbuzz_subset_available
 
 
 def rss_mb() -> float:
@@ -84,15 +84,21 @@ def main() -> None:
         source = Path(folder) / "licenses.jsonl"
         with source.open("w", encoding="utf-8") as stream:
             for index in range(args.batch):
-                stream.write(json.dumps(data | {"number": f"KZ-BENCH-{index:05d}"}, ensure_ascii=False) + "\n")
+                stream.write(
+                    json.dumps(data | {"number": f"KZ-BENCH-{index:05d}"}, ensure_ascii=False) + "\n"
+                )
         base = None
         for workers in sorted({1, args.workers}):
             job = BatchJob("license", "kk", "pdf", Path(folder) / f"out{workers}")
             result = run_batch(settings, job, source, workers)
             rate = result.rendered / result.seconds
             base = base or rate
-            rows.append((f"license PDF batch, {workers} worker process(es): docs/s (speed-up)",
-                         f"{rate:.1f} (x{rate / base:.2f})"))
+            rows.append(
+                (
+                    f"license PDF batch, {workers} worker process(es): docs/s (speed-up)",
+                    f"{rate:.1f} (x{rate / base:.2f})",
+                )
+            )
 
     start_rss = None
     for index in range(args.docs):

@@ -54,12 +54,16 @@ class BatchResult:
         """The closing report: how many, how long, which lines failed and why."""
         rate = self.rendered / self.seconds if self.seconds else 0.0
         if lang == "kk":
-            head = (f"{self.total} құжаттың {self.rendered} жасалды, {self.seconds:.1f} с "
-                    f"(секундына {rate:.1f}); қате: {len(self.failures)}")
+            head = (
+                f"{self.total} құжаттың {self.rendered} жасалды, {self.seconds:.1f} с "
+                f"(секундына {rate:.1f}); қате: {len(self.failures)}"
+            )
             lines = [f"  {item.line}-жол: {item.message}" for item in self.failures]
         else:
-            head = (f"сформировано {self.rendered} из {self.total} документов за {self.seconds:.1f} с "
-                    f"({rate:.1f} в секунду); ошибок: {len(self.failures)}")
+            head = (
+                f"сформировано {self.rendered} из {self.total} документов за {self.seconds:.1f} с "
+                f"({rate:.1f} в секунду); ошибок: {len(self.failures)}"
+            )
             lines = [f"  строка {item.line}: {item.message}" for item in self.failures]
         return "\n".join([head, *lines])
 
@@ -97,8 +101,10 @@ def render_line(job: BatchJob, line: int, text: str) -> tuple[int, str | None]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            message = {"kk": f"JSON қатесі: {error.msg}, {error.colno}-баған",
-                       "ru": f"ошибка JSON: {error.msg}, столбец {error.colno}"}
+            message = {
+                "kk": f"JSON қатесі: {error.msg}, {error.colno}-баған",
+                "ru": f"ошибка JSON: {error.msg}, столбец {error.colno}",
+            }
             return line, message[lang]
         content = _renderer.render(job.kind, data, job.lang, job.fmt, job.service)
         write_atomic(job.out_dir / _file_name(line, data, job.fmt), content)

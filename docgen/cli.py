@@ -37,12 +37,29 @@ def _read_json(path: Path, lang: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        _fail(InvalidData(kind="--data", field=str(path), problem={
-            "kk": f"файлды оқу мүмкін емес ({error})", "ru": f"не удалось прочитать файл ({error})"}), lang)
+        _fail(
+            InvalidData(
+                kind="--data",
+                field=str(path),
+                problem={
+                    "kk": f"файлды оқу мүмкін емес ({error})",
+                    "ru": f"не удалось прочитать файл ({error})",
+                },
+            ),
+            lang,
+        )
     except json.JSONDecodeError as error:
-        _fail(InvalidData(kind="--data", field=str(path), problem={
-            "kk": f"JSON қатесі: {error.msg}, {error.lineno}-жол, {error.colno}-баған",
-            "ru": f"ошибка JSON: {error.msg}, строка {error.lineno}, столбец {error.colno}"}), lang)
+        _fail(
+            InvalidData(
+                kind="--data",
+                field=str(path),
+                problem={
+                    "kk": f"JSON қатесі: {error.msg}, {error.lineno}-жол, {error.colno}-баған",
+                    "ru": f"ошибка JSON: {error.msg}, строка {error.lineno}, столбец {error.colno}",
+                },
+            ),
+            lang,
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,17 +121,42 @@ def schema(kind: str, service: str | None) -> None:
 @click.argument("kind")
 @click.option("--lang", type=LANG_CHOICE, default="kk", show_default=True)
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
-@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="One document's data (JSON).")
-@click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Many documents, one JSON object per line.")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Output file (with --data) or folder (with --batch).")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="One document's data (JSON).",
+)
+@click.option(
+    "--batch",
+    "batch_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Many documents, one JSON object per line.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output file (with --data) or folder (with --batch).",
+)
 @click.option("--service", help="Service code for request and survey.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes for --batch.")
-def render(kind: str, lang: str, fmt: str, data_file: Path | None, batch_file: Path | None,
-           out: Path, service: str | None, workers: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for --batch.",
+)
+def render(
+    kind: str,
+    lang: str,
+    fmt: str,
+    data_file: Path | None,
+    batch_file: Path | None,
+    out: Path,
+    service: str | None,
+    workers: int,
+) -> None:
     """Render KIND from --data to --out, or every line of --batch into the --out folder."""
     if (data_file is None) == (batch_file is None):
         raise click.UsageError("give exactly one of --data and --batch")
@@ -132,8 +174,9 @@ def render(kind: str, lang: str, fmt: str, data_file: Path | None, batch_file: P
         _fail(error, lang)
 
 
-def _render_batch(kind: str, lang: str, fmt: str, source: Path, out: Path,
-                  service: str | None, workers: int) -> None:
+def _render_batch(
+    kind: str, lang: str, fmt: str, source: Path, out: Path, service: str | None, workers: int
+) -> None:
     from docgen.batch import BatchJob, read_lines, run_batch
     from docgen.config import load_settings
     from docgen.documents import get_kind

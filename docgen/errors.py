@@ -12,17 +12,17 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "AssetRefused",
     "DocgenError",
-    "UnknownKind",
-    "UnknownService",
-    "UnsupportedLanguage",
-    "UnsupportedFormat",
     "InvalidData",
     "MissingField",
-    "AssetRefused",
-    "RenderTimeout",
-    "RenderFailed",
     "OutputFailed",
+    "RenderFailed",
+    "RenderTimeout",
+    "UnknownKind",
+    "UnknownService",
+    "UnsupportedFormat",
+    "UnsupportedLanguage",
 ]
 
 LANGS = ("kk", "ru")

@@ -15,7 +15,7 @@ from docgen.documents import KINDS, get_kind
 from docgen.output import write_atomic
 from docgen.rendering.core import FORMATS, Renderer
 
-__all__ = ["GalleryItem", "gallery_items", "build_gallery", "pdf_to_pngs"]
+__all__ = ["GalleryItem", "build_gallery", "gallery_items", "pdf_to_pngs"]
 
 #: Kinds also shown with both languages on one document.
 BILINGUAL_KINDS = ("license",)

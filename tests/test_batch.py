@@ -18,8 +18,9 @@ def test_one_bad_line_never_stops_the_others(tmp_path: Path, settings: RenderSet
     source = tmp_path / "refusals.jsonl"
     source.write_text("\n".join(lines), encoding="utf-8")
     seen: list[int] = []
-    result = run_batch(settings, BatchJob("refusal", "kk", "html", tmp_path / "out"), source,
-                       progress=seen.append)
+    result = run_batch(
+        settings, BatchJob("refusal", "kk", "html", tmp_path / "out"), source, progress=seen.append
+    )
     assert (result.total, result.rendered) == (4, 2)
     assert [failure.line for failure in result.failures] == [2, 4]
     assert "«number»" in result.failures[1].message

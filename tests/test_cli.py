@@ -58,8 +58,10 @@ def test_render_writes_the_document(tmp_path: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("kk", "docgen: license: «licensor.head» өрісі: міндетті өріс толтырылмаған\n"),
-     ("ru", "docgen: license: поле «licensor.head»: не заполнено обязательное поле\n")],
+    [
+        ("kk", "docgen: license: «licensor.head» өрісі: міндетті өріс толтырылмаған\n"),
+        ("ru", "docgen: license: поле «licensor.head»: не заполнено обязательное поле\n"),
+    ],
 )
 def test_missing_field_is_exit_2_one_line_and_no_file(tmp_path: Path, lang: str, expected: str) -> None:
     data = json.loads(run("example", "license").stdout)
@@ -104,8 +106,20 @@ def test_batch_renders_good_lines_and_reports_bad_ones_by_line_number(tmp_path: 
     source = tmp_path / "many.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run("render", "license", "--batch", str(source), "--out", str(out), "--format", "pdf",
-                 "--workers", "2", "--lang", "ru")
+    result = run(
+        "render",
+        "license",
+        "--batch",
+        str(source),
+        "--out",
+        str(out),
+        "--format",
+        "pdf",
+        "--workers",
+        "2",
+        "--lang",
+        "ru",
+    )
     assert result.returncode == 1
     assert "сформировано 3 из 5" in result.stdout
     assert "строка 2: ошибка JSON" in result.stdout

@@ -19,7 +19,7 @@ from typing import Any
 from docgen.domain.catalog import Catalog, Service
 from docgen.errors import UnknownKind, UnknownService
 
-__all__ = ["DocumentKind", "KINDS", "get_kind", "DEFAULT_SERVICE"]
+__all__ = ["DEFAULT_SERVICE", "KINDS", "DocumentKind", "get_kind"]
 
 HERE = Path(__file__).resolve().parent
 
@@ -142,5 +142,13 @@ def get_kind(name: str) -> DocumentKind:
     return kinds[name]
 
 
-KINDS = ("license", "license-annex", "refusal", "media-certificate", "permit",
-         "numbering-order", "request", "survey")
+KINDS = (
+    "license",
+    "license-annex",
+    "refusal",
+    "media-certificate",
+    "permit",
+    "numbering-order",
+    "request",
+    "survey",
+)

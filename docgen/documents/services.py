@@ -8,12 +8,11 @@ language) next to the applicant's values, so the template only lays out rows.
 from __future__ import annotations
 
 import copy
-
 from typing import Any
 
 from docgen.domain.catalog import Service
 
-__all__ = ["service_schema", "service_example", "present_request", "present_survey"]
+__all__ = ["present_request", "present_survey", "service_example", "service_schema"]
 
 DATE = {"type": "string", "format": "date"}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
@@ -119,7 +118,11 @@ def service_example(kind: str, service: Service) -> dict[str, Any]:
     """Valid example data for ``service``, from its definition's ``[example]``."""
     example = copy.deepcopy(dict(service.example))
     if kind == "survey":
-        return {"service": service.code, "filled_on": "2026-11-20", "answers": {"quality": 3, "information": 2}}
+        return {
+            "service": service.code,
+            "filled_on": "2026-11-20",
+            "answers": {"quality": 3, "information": 2},
+        }
     example.setdefault("service", service.code)
     return example
 
@@ -146,7 +149,11 @@ def present_request(data: dict[str, Any], lang: str, service: Service | None) ->
         if values.get(item.name) is not None
     ]
     attachments = [
-        {"label": service.attachment(entry["code"]).label[lang], "form": entry["form"], "pages": entry.get("pages")}
+        {
+            "label": service.attachment(entry["code"]).label[lang],
+            "form": entry["form"],
+            "pages": entry.get("pages"),
+        }
         for entry in data["attachments"]
     ]
     return data | {
@@ -166,5 +173,3 @@ def present_survey(data: dict[str, Any], lang: str, service: Service | None) -> 
         "quality": answers.get("quality"),
         "information": answers.get("information"),
     }
-
-

@@ -16,7 +16,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from docgen.domain.identifiers import is_valid_bin, is_valid_iin
 from docgen.errors import InvalidData, MissingField
 
-__all__ = ["validate", "normalize"]
+__all__ = ["normalize", "validate"]
 
 _CHECKER = FormatChecker()
 
@@ -49,9 +49,15 @@ def _problem(error: ValidationError) -> dict[str, str]:
     if kind == "format" and arg == "date":
         return {"kk": "күн ЖЖЖЖ-АА-КК пішімінде болуы керек", "ru": "дата должна быть в формате ГГГГ-ММ-ДД"}
     if kind == "format" and arg == "kz-iin":
-        return {"kk": "ЖСН жарамсыз (бақылау разряды сәйкес емес)", "ru": "ИИН недействителен (не сходится контрольный разряд)"}
+        return {
+            "kk": "ЖСН жарамсыз (бақылау разряды сәйкес емес)",
+            "ru": "ИИН недействителен (не сходится контрольный разряд)",
+        }
     if kind == "format" and arg == "kz-bin":
-        return {"kk": "БСН жарамсыз (бақылау разряды сәйкес емес)", "ru": "БИН недействителен (не сходится контрольный разряд)"}
+        return {
+            "kk": "БСН жарамсыз (бақылау разряды сәйкес емес)",
+            "ru": "БИН недействителен (не сходится контрольный разряд)",
+        }
     if kind in ("enum", "const"):
         allowed = ", ".join(map(str, arg if kind == "enum" else [arg]))
         return {"kk": f"рұқсат етілген мәндер: {allowed}", "ru": f"допустимые значения: {allowed}"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIELD_TYPES", "Field", "Attachment", "Service", "Catalog", "CatalogError"]
+__all__ = ["FIELD_TYPES", "Attachment", "Catalog", "CatalogError", "Field", "Service"]
 
 #: Field types a definition may use, and the JSON Schema each becomes.
 FIELD_TYPES: dict[str, dict[str, Any]] = {
@@ -106,7 +106,9 @@ class Service:
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], where: str) -> Service:
         try:
-            fields = tuple(_field(item, f"{where}: field {item.get('name')}") for item in raw.get("fields", []))
+            fields = tuple(
+                _field(item, f"{where}: field {item.get('name')}") for item in raw.get("fields", [])
+            )
             attachments = tuple(
                 Attachment(
                     code=str(item["code"]),

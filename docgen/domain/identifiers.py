@@ -7,7 +7,7 @@ weights 1..11, mod 11; if that is 10, again with weights 3..11,1,2; if it is
 
 from __future__ import annotations
 
-__all__ = ["check_digit", "is_valid_iin", "is_valid_bin", "with_check_digit"]
+__all__ = ["check_digit", "is_valid_bin", "is_valid_iin", "with_check_digit"]
 
 _FIRST = tuple(range(1, 12))
 _SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)

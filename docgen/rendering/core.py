@@ -31,10 +31,10 @@ from docgen.errors import (
 )
 from docgen.rendering.environment import make_environment
 from docgen.rendering.fetcher import FetchRefused
-from docgen.rendering.qr import verification_url, qr_svg
+from docgen.rendering.qr import qr_svg, verification_url
 from docgen.rendering.timelimit import TimeLimitExceeded, time_limit
 
-__all__ = ["Renderer", "Prepared", "FORMATS", "LANGS", "parse_langs"]
+__all__ = ["FORMATS", "LANGS", "Prepared", "Renderer", "parse_langs"]
 
 FORMATS = ("pdf", "docx", "html")
 LANGS = ("kk", "ru", "kk+ru")

@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from docgen.rendering.qr import qr_png
 
-__all__ = ["html_to_docx", "WORD_LANGUAGES"]
+__all__ = ["WORD_LANGUAGES", "html_to_docx"]
 
 #: BCP 47 tags Word uses for the document languages.
 WORD_LANGUAGES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}
@@ -192,8 +192,14 @@ class _Writer:
 
     # -- inline -------------------------------------------------------------
     def inline(
-        self, paragraph: Any, element: HtmlElement, lang: str, bold: bool, italic: bool,
-        state: dict[str, bool], own: bool = False,
+        self,
+        paragraph: Any,
+        element: HtmlElement,
+        lang: str,
+        bold: bool,
+        italic: bool,
+        state: dict[str, bool],
+        own: bool = False,
     ) -> None:
         tag = element.tag
         if not isinstance(tag, str) or tag in ("svg", "style", "script"):
@@ -213,8 +219,9 @@ class _Writer:
         if not own and element.tail is None:
             return
 
-    def run(self, paragraph: Any, text: str | None, lang: str, bold: bool, italic: bool,
-            state: dict[str, bool]) -> None:
+    def run(
+        self, paragraph: Any, text: str | None, lang: str, bold: bool, italic: bool, state: dict[str, bool]
+    ) -> None:
         if not text:
             return
         text = _SPACE.sub(" ", text)
@@ -234,7 +241,9 @@ class _Writer:
         rows = [row for row in rows if _nearest_table(row) is element]
         if not rows:
             return
-        width = max(sum(int(cell.get("colspan", 1)) for cell in row if cell.tag in ("td", "th")) for row in rows)
+        width = max(
+            sum(int(cell.get("colspan", 1)) for cell in row if cell.tag in ("td", "th")) for row in rows
+        )
         table = container.add_table(rows=len(rows), cols=width)
         classes = _classes(element)
         if "grid" in classes:

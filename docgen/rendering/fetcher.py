@@ -61,6 +61,4 @@ class AssetFetcher(URLFetcher):
         body = self._cache.get(path)
         if body is None:
             body = self._cache[path] = path.read_bytes()
-        return URLFetcherResponse(
-            path.as_uri(), body, {"Content-Type": _TYPES[path.suffix]}
-        )
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": _TYPES[path.suffix]})

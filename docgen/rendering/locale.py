@@ -15,12 +15,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 __all__ = [
-    "parse_date",
-    "official_date",
-    "long_date",
-    "short_date",
     "format_number",
     "kazakh_locative",
+    "long_date",
+    "official_date",
+    "parse_date",
+    "short_date",
 ]
 
 _BACK_VOWELS = set("аоұыяАОҰЫЯ")

@@ -18,14 +18,12 @@ from urllib.parse import quote
 import qrcode
 import qrcode.constants
 
-__all__ = ["fingerprint", "verification_url", "qr_svg", "qr_png"]
+__all__ = ["fingerprint", "qr_png", "qr_svg", "verification_url"]
 
 
 def canonical_json(data: Any) -> bytes:
     """The bytes the fingerprint is taken over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(
-        data, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def fingerprint(data: Any) -> str:
@@ -76,9 +74,7 @@ def qr_svg(text: str, size_mm: float = 28.0) -> str:
 
 def qr_png(text: str, box_size: int = 8) -> bytes:
     """A PNG of the same code, for DOCX."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4
-    )
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
     code.add_data(text)
     code.make(fit=True)
     buffer = io.BytesIO()

@@ -18,7 +18,9 @@ def test_a_changed_digit_breaks_the_check() -> None:
     assert not is_valid_bin("120340001231")
 
 
-@pytest.mark.parametrize("number", ["88050130012", "8805013001244", "88050130012a", "８８０５０１３００１２４"])
+@pytest.mark.parametrize(
+    "number", ["88050130012", "8805013001244", "88050130012a", "８８０５０１３００１２４"]
+)
 def test_wrong_length_or_non_digits_fail(number: str) -> None:
     assert not is_valid_iin(number)
 

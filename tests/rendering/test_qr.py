@@ -6,8 +6,9 @@ from docgen.rendering.qr import canonical_json, fingerprint, qr_png, qr_svg, ver
 
 def test_fingerprint_is_first_128_bits_of_sha256_of_canonical_json() -> None:
     data = {"b": 1, "a": "Қ"}
-    expected = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True,
-                                         separators=(",", ":")).encode()).hexdigest()[:32]
+    expected = hashlib.sha256(
+        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()[:32]
     assert fingerprint(data) == expected
     assert len(fingerprint(data)) == 32
     assert canonical_json({"a": 1, "b": 2}) == canonical_json({"b": 2, "a": 1})

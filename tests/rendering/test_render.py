@@ -47,8 +47,11 @@ def _readable(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdfs(renderer: Renderer) -> dict[tuple[str, str], bytes]:
-    return {(kind, lang): renderer.render(kind, example(renderer, kind), lang, "pdf")
-            for kind in KINDS for lang in ("kk", "ru")}
+    return {
+        (kind, lang): renderer.render(kind, example(renderer, kind), lang, "pdf")
+        for kind in KINDS
+        for lang in ("kk", "ru")
+    }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -132,8 +135,12 @@ def test_fonts_are_embedded_and_the_language_is_set(pdfs: dict[tuple[str, str], 
         for page in reader.pages:
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
-                descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-                fonts[str(font["/BaseFont"])] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                descriptor = (
+                    font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                )
+                fonts[str(font["/BaseFont"])] = any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
         assert fonts and all(fonts.values()), (kind, fonts)
         assert all("LiberationSerif" in name for name in fonts), fonts
 

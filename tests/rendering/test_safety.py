@@ -24,7 +24,10 @@ def test_hostile_values_appear_literally_in_every_format(renderer: Renderer, val
     data["licensee"]["name"]["ru"] = f"ТОО {value}"
     html = renderer.render("license", data, "ru", "html").decode()
     assert value not in html.split("</style>", 1)[1] or "<" not in value
-    assert "ТОО " + value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") in html
+    assert (
+        "ТОО " + value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+        in html
+    )
     assert "49" not in html.split("ТОО ", 1)[1][:20]
     assert f"ТОО {value}" in " ".join(pdf_text(renderer.render("license", data, "ru", "pdf")).split())
     assert f"ТОО {value}" in docx_text(renderer.render("license", data, "ru", "docx"))
@@ -41,7 +44,9 @@ def _renderer(settings: RenderSettings, templates: Path, **changes: Any) -> Rend
     return Renderer(replace(settings, templates_dir=templates, **changes))
 
 
-def test_a_template_naming_an_unknown_field_fails_naming_it(settings: RenderSettings, templates_copy: Path) -> None:
+def test_a_template_naming_an_unknown_field_fails_naming_it(
+    settings: RenderSettings, templates_copy: Path
+) -> None:
     license_template = templates_copy / "kk" / "license.html"
     license_template.write_text(
         license_template.read_text(encoding="utf-8").replace("{{ number }}", "{{ number }} {{ nickname }}"),
@@ -55,8 +60,12 @@ def test_a_template_naming_an_unknown_field_fails_naming_it(settings: RenderSett
 
 @pytest.mark.parametrize(
     "markup",
-    ['<img src="file:///etc/passwd">', '<img src="http://127.0.0.1:9/x.png">',
-     '<link rel="stylesheet" href="file:///etc/hosts">', '<img src="../../../../etc/passwd">'],
+    [
+        '<img src="file:///etc/passwd">',
+        '<img src="http://127.0.0.1:9/x.png">',
+        '<link rel="stylesheet" href="file:///etc/hosts">',
+        '<img src="../../../../etc/passwd">',
+    ],
 )
 def test_the_pdf_engine_fetches_nothing_outside_the_assets(
     settings: RenderSettings, templates_copy: Path, markup: str
