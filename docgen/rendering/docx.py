@@ -58,6 +58,7 @@ _CLASS_STYLES = {
     "side-mark": "Docgen Mark",
     "value": "Docgen Value",
     "verify": "Docgen Verify",
+    "equivalence": "Docgen Note",
 }
 _TAG_STYLES = {"h1": "Docgen Title", "h2": "Docgen Heading", "h3": "Docgen Subheading"}
 
@@ -266,6 +267,10 @@ class _Writer:
                 row.cells[0].width = Mm(62)
                 if len(row.cells) > 1:
                     row.cells[-1].width = Mm(112)
+        if "seal" in classes:
+            for row in table.rows:
+                for cell, width in zip(row.cells, (Mm(32), Mm(142)), strict=False):
+                    cell.width = width
         if "signature" in classes:
             for row in table.rows:
                 if len(row.cells) == 3:
