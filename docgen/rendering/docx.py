@@ -10,6 +10,7 @@ never drifts from the PDF and no kind needs DOCX code of its own.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterable
@@ -67,8 +68,10 @@ def html_to_docx(html: str) -> bytes:
     """Convert a rendered document page to DOCX bytes."""
     root = lxml.html.document_fromstring(html)
     lang = root.get("lang", "ru")
-    document = Document()
-    _setup(document, lang, root.findtext(".//title") or "")
+    document = Document(io.BytesIO(_template()))
+    _set_lang(document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rPr")), lang)
+    document.core_properties.title = root.findtext(".//title") or ""
+    document.core_properties.language = WORD_LANGUAGES.get(lang, lang)
     writer = _Writer(document)
     body = root.find("body")
     writer.blocks(body if body is not None else root, document, lang)
@@ -85,7 +88,10 @@ def _set_lang(rpr: Any, lang: str) -> None:
     element.set(qn("w:val"), WORD_LANGUAGES.get(lang, lang))
 
 
-def _setup(document: Any, lang: str, title: str) -> None:
+@functools.cache
+def _template() -> bytes:
+    """An empty A4 document with docgen's styles, built once per process."""
+    document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(16), Mm(18)
@@ -94,7 +100,6 @@ def _setup(document: Any, lang: str, title: str) -> None:
     normal.font.name = FONT
     normal.font.size = Pt(11)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), FONT)
-    _set_lang(normal.element.get_or_add_rPr(), lang)
     normal.paragraph_format.space_after = Pt(3)
     for name, (size, bold, italic, align, after) in _STYLES.items():
         style = document.styles.add_style(name, 1)  # 1 = paragraph style
@@ -104,9 +109,21 @@ def _setup(document: Any, lang: str, title: str) -> None:
         if align is not None:
             style.paragraph_format.alignment = align
     document.styles["Docgen Verify"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
-    document.core_properties.title = title
-    document.core_properties.language = WORD_LANGUAGES.get(lang, lang)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None or defaults.find(".//" + qn("w:rPr")) is None:
+        raise RuntimeError("python-docx default template has no run defaults")
     document.core_properties.author = "docgen"
+    document.core_properties.comments = ""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _style_ids() -> dict[str, str]:
+    """Style name -> id, so paragraphs get their style without a name search."""
+    document = Document(io.BytesIO(_template()))
+    return {name: document.styles[name].style_id for name in [*_STYLES, "Table Grid"]}
 
 
 def _classes(element: HtmlElement) -> set[str]:
@@ -179,7 +196,9 @@ class _Writer:
         prefix: str = "",
         indent: bool = False,
     ) -> Any:
-        paragraph = container.add_paragraph(style=style)
+        paragraph = container.add_paragraph()
+        if style:
+            paragraph._p.style = _style_ids()[style]
         if indent:
             paragraph.paragraph_format.left_indent = Mm(6)
         state = {"start": True}
@@ -248,7 +267,7 @@ class _Writer:
         table = container.add_table(rows=len(rows), cols=width)
         classes = _classes(element)
         if "grid" in classes:
-            table.style = self.document.styles["Table Grid"]
+            table._tbl.tblStyle_val = _style_ids()["Table Grid"]
             _fit_columns(table, rows, width)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for y, row in enumerate(rows):
@@ -288,9 +307,9 @@ class _Writer:
         state = {"start": True}
         self.inline(first, element, lang, False, False, state, own=True)
         if element.tag == "th" and "fields" in table_classes:
-            first.style = self.document.styles["Docgen Label"]
+            first._p.style = _style_ids()["Docgen Label"]
         if "grid" in table_classes:
-            first.style = self.document.styles["Docgen Cell"]
+            first._p.style = _style_ids()["Docgen Cell"]
             if element.tag == "th" or "num" in _classes(element):
                 first.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

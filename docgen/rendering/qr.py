@@ -9,6 +9,7 @@ draw, crisp at any size); DOCX gets a PNG of the same matrix.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -36,11 +37,13 @@ def verification_url(base_url: str, number: str, data: Any) -> str:
     return f"{base_url.rstrip('/')}/verify/{quote(number, safe='')}?h={fingerprint(data)}"
 
 
-def _matrix(text: str) -> list[list[bool]]:
+@functools.lru_cache(maxsize=64)
+def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The module matrix (no quiet zone); cached so PDF and DOCX share it."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(text)
     code.make(fit=True)
-    return code.get_matrix()
+    return tuple(tuple(row) for row in code.get_matrix())
 
 
 def qr_svg(text: str, size_mm: float = 28.0) -> str:
@@ -72,11 +75,22 @@ def qr_svg(text: str, size_mm: float = 28.0) -> str:
     )
 
 
-def qr_png(text: str, box_size: int = 8) -> bytes:
-    """A PNG of the same code, for DOCX."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
-    code.add_data(text)
-    code.make(fit=True)
+def qr_png(text: str, module_px: int = 8) -> bytes:
+    """A PNG of the same matrix, for DOCX (black on white, 4-module quiet zone)."""
+    from PIL import Image
+
+    matrix = _matrix(text)
+    quiet = 4
+    side = len(matrix) + 2 * quiet
+    image = Image.new("1", (side, side), 1)
+    image.putdata([0 if cell else 1 for row in _padded(matrix, quiet) for cell in row])
+    image = image.resize((side * module_px, side * module_px), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
-    code.make_image().save(buffer)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _padded(matrix: tuple[tuple[bool, ...], ...], quiet: int) -> list[tuple[bool, ...]]:
+    blank = (False,) * (len(matrix) + 2 * quiet)
+    edge = (False,) * quiet
+    return [blank] * quiet + [edge + row + edge for row in matrix] + [blank] * quiet
