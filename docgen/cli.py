@@ -93,28 +93,32 @@ def _kind_and_service(kind_name: str, service: str | None) -> tuple[Any, Any]:
     return kind, kind.service(renderer.catalog, service)
 
 
+def _print_for_kind(kind: str, service: str | None, what: str) -> None:
+    try:
+        document_kind, definition = _kind_and_service(kind, service)
+    except DocgenError as error:
+        _fail(error, "kk+ru")
+    produce = document_kind.example if what == "example" else document_kind.schema
+    click.echo(json.dumps(produce(definition), ensure_ascii=False, indent=2))
+
+
+SERVICE_HELP = "Service code (request, survey); default telecom-license."
+
+
 @main.command()
 @click.argument("kind")
-@click.option("--service", help="Service code (request, survey); default telecom-license.")
+@click.option("--service", help=SERVICE_HELP)
 def example(kind: str, service: str | None) -> None:
     """Print valid example data for KIND as JSON."""
-    try:
-        document_kind, definition = _kind_and_service(kind, service)
-    except DocgenError as error:
-        _fail(error, "kk+ru")
-    click.echo(json.dumps(document_kind.example(definition), ensure_ascii=False, indent=2))
+    _print_for_kind(kind, service, "example")
 
 
 @main.command()
 @click.argument("kind")
-@click.option("--service", help="Service code (request, survey); default telecom-license.")
+@click.option("--service", help=SERVICE_HELP)
 def schema(kind: str, service: str | None) -> None:
     """Print the JSON Schema of KIND's data."""
-    try:
-        document_kind, definition = _kind_and_service(kind, service)
-    except DocgenError as error:
-        _fail(error, "kk+ru")
-    click.echo(json.dumps(document_kind.schema(definition), ensure_ascii=False, indent=2))
+    _print_for_kind(kind, service, "schema")
 
 
 @main.command()

@@ -10,6 +10,7 @@ the ``lang`` context variable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +23,22 @@ from docgen.rendering import locale
 __all__ = ["make_environment"]
 
 
-@pass_context
-def _official_date(context: Context, value: Any) -> str:
-    return locale.official_date(value, context["lang"])
+def _in_document_language(format_value: Callable[[Any, str], str]) -> Callable[..., str]:
+    """A filter applying ``format_value`` in the language being rendered."""
+
+    @pass_context
+    def apply(context: Context, value: Any) -> str:
+        return format_value(value, context["lang"])
+
+    return apply
 
 
-@pass_context
-def _long_date(context: Context, value: Any) -> str:
-    return locale.long_date(value, context["lang"])
-
-
-@pass_context
-def _short_date(context: Context, value: Any) -> str:
-    return locale.short_date(value, context["lang"])
-
-
-@pass_context
-def _number(context: Context, value: Any) -> str:
-    return locale.format_number(value, context["lang"])
+FILTERS = {
+    "official_date": locale.official_date,
+    "long_date": locale.long_date,
+    "short_date": locale.short_date,
+    "number": locale.format_number,
+}
 
 
 def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
@@ -53,10 +52,5 @@ def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         auto_reload=False,
         cache_size=-1,
     )
-    env.filters.update(
-        official_date=_official_date,
-        long_date=_long_date,
-        short_date=_short_date,
-        number=_number,
-    )
+    env.filters.update({name: _in_document_language(format_value) for name, format_value in FILTERS.items()})
     return env
