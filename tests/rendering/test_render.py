@@ -142,7 +142,8 @@ def test_fonts_are_embedded_and_the_language_is_set(pdfs: dict[tuple[str, str], 
                     key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
                 )
         assert fonts and all(fonts.values()), (kind, fonts)
-        assert all("LiberationSerif" in name for name in fonts), fonts
+        # Only the shipped Liberation Serif faces ("Docgen Serif"): no system fallback font.
+        assert all("+Docgen-Serif" in name for name in fonts), fonts
 
 
 def test_pdf_a3b_on_request(settings: Any) -> None:
