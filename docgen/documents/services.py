@@ -102,7 +102,7 @@ def service_schema(kind: str, service: Service) -> dict[str, Any]:
             "service": {"const": service.code},
             "number": TEXT,
             "filed_on": DATE,
-            "channel": {"enum": CHANNELS},
+            "channel": {"enum": list(service.raw.get("channels") or CHANNELS)},
             "action": action,
             "applicant": _applicant(),
             "representative": representative,
