@@ -73,10 +73,14 @@ class Renderer:
 
         return PdfEngine(self.settings.assets_dir)
 
-    @functools.cached_property
-    def css(self) -> Markup:
-        """The stylesheet inlined into standalone HTML output."""
-        return Markup((self.settings.assets_dir / "document.css").read_text(encoding="utf-8"))
+    @functools.cache  # noqa: B019 - one renderer lives as long as its process
+    def css(self, kind: str) -> Markup:
+        """The stylesheets inlined into standalone HTML output of ``kind``."""
+        from docgen.rendering.pdf import kind_stylesheet
+
+        assets = self.settings.assets_dir
+        paths = [assets / "document.css", kind_stylesheet(assets, kind)]
+        return Markup("\n".join(path.read_text(encoding="utf-8") for path in paths if path))
 
     def prepare(self, kind_name: str, data: Any, lang: str, service: str | None = None) -> Prepared:
         """Check ``data`` for ``kind_name`` and work out its number and QR address."""
@@ -106,7 +110,7 @@ class Renderer:
                 if fmt == "html":
                     return html.encode("utf-8")
                 if fmt == "pdf":
-                    return self.pdf.write(html, self.settings.pdf_variant)  # type: ignore[no-any-return]
+                    return self.pdf.write(html, kind_name, self.settings.pdf_variant)  # type: ignore[no-any-return]
                 from docgen.rendering.docx import html_to_docx
 
                 return html_to_docx(html)
@@ -131,7 +135,7 @@ class Renderer:
             "verify_url": prepared.verify_url,
             "qr": Markup(qr_svg(prepared.verify_url)) if prepared.verify_url else None,
             "equivalence_footer": prepared.kind.equivalence_footer,
-            "css": self.css if standalone else None,
+            "css": self.css(prepared.kind.name) if standalone else None,
             "langs": prepared.langs,
             "stacked": prepared.kind.stacked,
         }

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 from docgen.rendering.fetcher import AssetFetcher
 
-__all__ = ["PdfEngine", "harfbuzz_subset_available"]
+__all__ = ["PdfEngine", "harfbuzz_subset_available", "kind_stylesheet"]
 
 log = logging.getLogger(__name__)
 
@@ -50,26 +51,46 @@ def _warn_once_without_harfbuzz() -> None:
 
 
 class PdfEngine:
-    """Lays out HTML and writes PDF bytes."""
+    """Lays out HTML and writes PDF bytes.
+
+    The shared stylesheet and each kind's own (``kinds/<kind>.css``) are
+    parsed once and reused. A kind's rules are applied only to that kind:
+    every rule costs selector matching on every element of every document.
+    """
 
     def __init__(self, assets_dir: Path, stylesheet: str = "document.css") -> None:
         weasyprint, FontConfiguration = _import_weasyprint()
         _warn_once_without_harfbuzz()
         self._weasyprint = weasyprint
+        self.assets_dir = assets_dir
         self.fetcher = AssetFetcher(assets_dir)
         self.base_url = assets_dir.resolve().as_uri() + "/"
         self.font_config = FontConfiguration()
-        self.stylesheet = weasyprint.CSS(
-            filename=str(assets_dir / stylesheet),
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
+        self.stylesheet = self._parse(assets_dir / stylesheet)
+        self._kind_sheets: dict[str, list[Any]] = {}
+
+    def _parse(self, path: Path) -> Any:
+        return self._weasyprint.CSS(
+            filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config
         )
 
-    def write(self, html: str, variant: str | None = None) -> bytes:
-        """Render ``html`` (a full page) to PDF; ``variant`` e.g. ``pdf/a-3b``."""
-        document = self._weasyprint.HTML(
-            string=html, base_url=self.base_url, url_fetcher=self.fetcher
-        ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+    def stylesheets(self, kind: str) -> list[Any]:
+        """The shared stylesheet, plus the kind's own when it has one."""
+        if kind not in self._kind_sheets:
+            own = kind_stylesheet(self.assets_dir, kind)
+            self._kind_sheets[kind] = [self.stylesheet, *([self._parse(own)] if own else [])]
+        return self._kind_sheets[kind]
+
+    def write(self, html: str, kind: str, variant: str | None = None) -> bytes:
+        """Render ``html`` (a full page of ``kind``) to PDF; ``variant`` e.g. ``pdf/a-3b``."""
+        page = self._weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        document = page.render(stylesheets=self.stylesheets(kind), font_config=self.font_config)
         pdf = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
         assert isinstance(pdf, bytes)
         return pdf
+
+
+def kind_stylesheet(assets_dir: Path, kind: str) -> Path | None:
+    """``assets/kinds/<kind>.css`` when the kind has rules of its own."""
+    path = assets_dir / "kinds" / f"{kind}.css"
+    return path if path.is_file() else None
