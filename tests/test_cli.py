@@ -126,3 +126,12 @@ def test_batch_renders_good_lines_and_reports_bad_ones_by_line_number(tmp_path: 
     assert "строка 4: license: поле «activity»" in result.stdout
     names = sorted(p.name for p in out.iterdir())
     assert names == ["000001-KZ-BATCH-0.pdf", "000003-KZ-BATCH-2.pdf", "000005-KZ-BATCH-4.pdf"]
+
+
+def test_request_of_a_named_service_renders(tmp_path: Path) -> None:
+    data = tmp_path / "request.json"
+    data.write_text(run("example", "request", "--service", "archaeology-license").stdout, encoding="utf-8")
+    out = tmp_path / "request.pdf"
+    result = run("render", "request", "--lang", "kk", "--data", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF-")

@@ -166,3 +166,24 @@ def test_a_missing_field_names_the_field_and_the_kind(renderer: Renderer) -> Non
     assert caught.value.field == "licensor.head"
     assert caught.value.message("kk") == "license: «licensor.head» өрісі: міндетті өріс толтырылмаған"
     assert caught.value.message("ru") == "license: поле «licensor.head»: не заполнено обязательное поле"
+
+
+@pytest.mark.parametrize("kind", QR_KINDS)
+def test_docx_carries_the_same_qr_code_as_a_picture(renderer: Renderer, kind: str) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    data = example(renderer, kind)
+    with zipfile.ZipFile(io.BytesIO(renderer.render(kind, data, "ru", "docx"))) as archive:
+        pictures = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(pictures) == 1
+        image = Image.open(io.BytesIO(archive.read(pictures[0])))
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [
+        renderer.prepare(kind, data, "ru").verify_url
+    ]
+
+
+def test_html_draws_the_qr_code_as_vector_svg(renderer: Renderer) -> None:
+    html = renderer.render("license", example(renderer, "license"), "kk", "html").decode()
+    assert html.count("<svg") == 1 and "<path" in html
+    assert "<img" not in html
