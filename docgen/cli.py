@@ -27,10 +27,16 @@ def _fail(error: DocgenError, lang: str) -> NoReturn:
     sys.exit(2)
 
 
-def _renderer() -> Any:
-    from docgen.bootstrap import make_renderer
+def _renderer(pdf_variant: str | None = None) -> Any:
+    from dataclasses import replace
 
-    return make_renderer()
+    from docgen.bootstrap import make_renderer
+    from docgen.config import load_settings
+
+    settings = load_settings()
+    if pdf_variant:
+        settings = replace(settings, pdf_variant=pdf_variant)
+    return make_renderer(settings)
 
 
 def _read_json(path: Path, lang: str) -> Any:
@@ -151,6 +157,11 @@ def schema(kind: str, service: str | None) -> None:
     type=click.IntRange(1, 64),
     help="Worker processes for --batch.",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/a-2b", "pdf/ua-1"]),
+    help="Archival or accessible PDF (default: plain PDF, or DOCGEN_PDF_VARIANT).",
+)
 def render(
     kind: str,
     lang: str,
@@ -160,27 +171,37 @@ def render(
     out: Path,
     service: str | None,
     workers: int,
+    pdf_variant: str | None,
 ) -> None:
     """Render KIND from --data to --out, or every line of --batch into the --out folder."""
     if (data_file is None) == (batch_file is None):
         raise click.UsageError("give exactly one of --data and --batch")
     if batch_file is not None:
-        _render_batch(kind, lang, fmt, batch_file, out, service, workers)
+        _render_batch(kind, lang, fmt, batch_file, out, service, workers, pdf_variant)
         return
     from docgen.output import write_atomic
 
     assert data_file is not None
     data = _read_json(data_file, lang)
     try:
-        content = _renderer().render(kind, data, lang, fmt, service)
+        content = _renderer(pdf_variant).render(kind, data, lang, fmt, service)
         write_atomic(out, content)
     except DocgenError as error:
         _fail(error, lang)
 
 
 def _render_batch(
-    kind: str, lang: str, fmt: str, source: Path, out: Path, service: str | None, workers: int
+    kind: str,
+    lang: str,
+    fmt: str,
+    source: Path,
+    out: Path,
+    service: str | None,
+    workers: int,
+    pdf_variant: str | None,
 ) -> None:
+    from dataclasses import replace
+
     from docgen.batch import BatchJob, read_lines, run_batch
     from docgen.config import load_settings
     from docgen.documents import get_kind
@@ -193,7 +214,8 @@ def _render_batch(
     total = sum(1 for _ in read_lines(source))
     job = BatchJob(kind=kind, lang=lang, fmt=fmt, out_dir=out, service=service)
     with click.progressbar(length=total, label=kind, file=sys.stderr) as bar:
-        result = run_batch(load_settings(), job, source, workers, progress=bar.update)
+        settings = replace(load_settings(), pdf_variant=pdf_variant or load_settings().pdf_variant)
+        result = run_batch(settings, job, source, workers, progress=bar.update)
     click.echo(result.summary(message_lang))
     if result.failures:
         sys.exit(1)

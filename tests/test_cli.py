@@ -135,3 +135,15 @@ def test_request_of_a_named_service_renders(tmp_path: Path) -> None:
     result = run("render", "request", "--lang", "kk", "--data", str(data), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_a3b_on_request_from_the_command_line(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    data = tmp_path / "license.json"
+    data.write_text(run("example", "license").stdout, encoding="utf-8")
+    out = tmp_path / "license.pdf"
+    result = run("render", "license", "--data", str(data), "--out", str(out), "--pdf-variant", "pdf/a-3b")
+    assert result.returncode == 0, result.stderr
+    xmp = PdfReader(out).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid" in xmp
