@@ -156,3 +156,31 @@ class OutputFailed(DocgenError):
         "kk": "Файлды жазу мүмкін емес: {path}: {detail}",
         "ru": "Не удалось записать файл: {path}: {detail}",
     }
+
+
+class SigningKeyError(DocgenError):
+    """A signing key (PKCS#12) cannot be read: missing file or wrong password."""
+
+    code = "signing-key"
+    messages = {
+        "kk": "Қол қою кілтін оқу мүмкін емес: {path} ({detail})",
+        "ru": "Не удалось прочитать ключ подписи: {path} ({detail})",
+    }
+
+
+class SigningFailed(DocgenError):
+    code = "signing-failed"
+    messages = {
+        "kk": "Құжатқа қол қою сәтсіз аяқталды: {detail}",
+        "ru": "Не удалось подписать документ: {detail}",
+    }
+
+
+class PkiError(DocgenError):
+    """The trust material (roots, CRL, PKI folder) is missing or unusable."""
+
+    code = "pki"
+    messages = {
+        "kk": "Сенім материалы қолжетімсіз: {detail}",
+        "ru": "Недоступны доверенные сертификаты или список отзыва: {detail}",
+    }

@@ -84,6 +84,7 @@ class Service:
     seed: str
     title: dict[str, str]
     provider: dict[str, str]
+    provider_code: str
     legal_basis: dict[str, str]
     outputs: tuple[str, ...]
     fields: tuple[Field, ...]
@@ -122,6 +123,7 @@ class Service:
                 seed=str(raw["seed"]),
                 title=_text(raw["title"], f"{where}: title"),
                 provider=_text(raw["provider"], f"{where}: provider"),
+                provider_code=str(raw["provider"]["code"]),
                 legal_basis=_text(raw["legal_basis"], f"{where}: legal_basis"),
                 outputs=tuple(raw.get("outputs", ())),
                 fields=fields,
@@ -180,6 +182,10 @@ class Catalog:
 
     def codes(self) -> list[str]:
         return list(self._services)
+
+    def providers(self) -> dict[str, dict[str, str]]:
+        """Provider code -> its name in kk and ru, one entry per provider."""
+        return {service.provider_code: service.provider for service in self._services.values()}
 
     def get(self, code: str) -> Service:
         return self._services[code]

@@ -51,7 +51,7 @@ code = "x-service"
 seed = "000"
 outputs = ["license"]
 title = { kk = "а", ru = "а" }
-provider = { kk = "б", ru = "б" }
+provider = { code = "x", kk = "б", ru = "б" }
 legal_basis = { kk = "в", ru = "в" }
 """
 

@@ -1,0 +1,312 @@
+"""A local public-key infrastructure: root CA, provider signers, demo applicants, CRL.
+
+For development, demos and tests only: the root key is written unencrypted
+and every PKCS#12 file has the password ``demo``. Certificates follow the
+national certification authority's conventions: an individual's IIN in the
+subject's serialNumber as ``IIN`` + 12 digits; an organisation's BIN in the
+subject's OU as ``BIN`` + 12 digits.
+
+Layout of a PKI folder::
+
+    root-ca.pem  root-ca.key  crl.pem
+    providers/<provider-code>.p12    (signing certificate of the provider's authorised person)
+    applicants/<IIN or BIN>.p12      (demo applicants)
+    tsa.p12                          (a demo timestamp authority, for PAdES B-T)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "Subject",
+    "LocalPki",
+    "KeyPair",
+    "demo_applicants",
+]
+
+DEMO_PASSWORD = b"demo"
+CRL_VALIDITY = dt.timedelta(days=30)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a certificate names, in the national CA's attribute conventions."""
+
+    common_name: str
+    iin: str | None = None
+    bin: str | None = None
+    organization: str | None = None
+    title: str | None = None
+    country: str = "KZ"
+
+    def name(self) -> x509.Name:
+        attributes = [
+            x509.NameAttribute(NameOID.COMMON_NAME, self.common_name),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, self.country),
+        ]
+        if self.iin:
+            attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"IIN{self.iin}"))
+        if self.organization:
+            attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, self.organization))
+        if self.bin:
+            attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"BIN{self.bin}"))
+        if self.title:
+            attributes.append(x509.NameAttribute(NameOID.TITLE, self.title))
+        return x509.Name(attributes)
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    certificate: x509.Certificate
+    key: rsa.RSAPrivateKey
+    chain: tuple[x509.Certificate, ...] = field(default=())
+
+    def pkcs12(self, password: bytes = DEMO_PASSWORD, name: str | None = None) -> bytes:
+        return pkcs12.serialize_key_and_certificates(
+            (name or _common_name(self.certificate))[:64].encode(),
+            self.key,
+            self.certificate,
+            list(self.chain) or None,
+            serialization.BestAvailableEncryption(password),
+        )
+
+
+def _common_name(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else "docgen"
+
+
+def new_key(size: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=size)
+
+
+class LocalPki:
+    """A root CA on disk that issues certificates and keeps a CRL."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    # -- files ----------------------------------------------------------------
+    @property
+    def root_path(self) -> Path:
+        return self.folder / "root-ca.pem"
+
+    @property
+    def crl_path(self) -> Path:
+        return self.folder / "crl.pem"
+
+    def provider_path(self, code: str) -> Path:
+        return self.folder / "providers" / f"{code}.p12"
+
+    def applicant_path(self, number: str) -> Path:
+        return self.folder / "applicants" / f"{number}.p12"
+
+    @property
+    def tsa_path(self) -> Path:
+        return self.folder / "tsa.p12"
+
+    def root(self) -> KeyPair:
+        certificate = x509.load_pem_x509_certificate(self.root_path.read_bytes())
+        key = serialization.load_pem_private_key((self.folder / "root-ca.key").read_bytes(), None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return KeyPair(certificate, key)
+
+    # -- creation ---------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: Path, name: str = "docgen development root CA") -> LocalPki:
+        """A new root CA (RSA 3072, ten years) and an empty CRL."""
+        pki = cls(folder)
+        pki.folder.mkdir(parents=True, exist_ok=True)
+        key = new_key(3072)
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, name),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "docgen (development only)"),
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+            ]
+        )
+        now = _now()
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(_key_usage(cert_sign=True), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        pki.root_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        key_path = pki.folder / "root-ca.key"
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        key_path.chmod(0o600)
+        pki.write_crl([])
+        return pki
+
+    def issue(
+        self,
+        subject: Subject,
+        *,
+        key: rsa.RSAPrivateKey | None = None,
+        key_size: int = 2048,
+        hash_algorithm: hashes.HashAlgorithm | None = None,
+        not_before: dt.datetime | None = None,
+        not_after: dt.datetime | None = None,
+        signing: bool = True,
+        extended_usage: Iterable[x509.ObjectIdentifier] = (),
+        issuer: KeyPair | None = None,
+    ) -> KeyPair:
+        """A certificate for ``subject`` signed by the root (or ``issuer``).
+
+        ``signing=False`` makes a certificate not meant for signatures (key
+        usage keyEncipherment only), as for the ``key-usage`` reason code.
+        """
+        issuer = issuer or self.root()
+        key = key or new_key(key_size)
+        now = _now()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject.name())
+            .issuer_name(issuer.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before or now - dt.timedelta(days=1))
+            .not_valid_after(not_after or now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(signing=signing), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.certificate.public_key()),  # type: ignore[arg-type]
+                critical=False,
+            )
+        )
+        usages = list(extended_usage)
+        if usages:
+            builder = builder.add_extension(
+                x509.ExtendedKeyUsage(usages), critical=ExtendedKeyUsageOID.TIME_STAMPING in usages
+            )
+        certificate = builder.sign(issuer.key, hash_algorithm or hashes.SHA256())
+        return KeyPair(certificate, key, (issuer.certificate,))
+
+    def save(self, pair: KeyPair, path: Path, password: bytes = DEMO_PASSWORD) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pair.pkcs12(password))
+        path.chmod(0o600)
+        return path
+
+    # -- revocation ---------------------------------------------------------------
+    def revoked_serials(self) -> list[int]:
+        crl = x509.load_pem_x509_crl(self.crl_path.read_bytes())
+        return [entry.serial_number for entry in crl]
+
+    def write_crl(self, serials: Iterable[int], next_update: dt.datetime | None = None) -> None:
+        """Sign and write the CRL listing ``serials`` (``next_update`` for stale-CRL tests)."""
+        root = self.root()
+        now = _now()
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(root.certificate.subject)
+            .last_update(min(now, next_update or now) - dt.timedelta(minutes=1))
+            .next_update(next_update or now + CRL_VALIDITY)
+            .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(root.certificate.public_key()),  # type: ignore[arg-type]
+                critical=False,
+            )
+        )
+        for serial in sorted(set(serials)):
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
+            )
+        crl = builder.sign(root.key, hashes.SHA256())
+        self.crl_path.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+
+    def revoke(self, serial: int) -> None:
+        """Add ``serial`` to the CRL (re-signed, fresh next update)."""
+        self.write_crl([*self.revoked_serials(), serial])
+
+
+def _key_usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing,
+        content_commitment=signing,
+        key_encipherment=not signing and not cert_sign,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def demo_applicants() -> list[Subject]:
+    """The applicants of the examples: an individual, and an organisation's head."""
+    return [
+        Subject("Ахметов Данияр Серікұлы", iin="880501300124"),
+        Subject(
+            "Есенгалиев Нұрлан Серікұлы",
+            iin="850715400337",
+            bin="120340001230",
+            organization="«Дала Телеком» ЖШС",
+        ),
+    ]
+
+
+#: Demo authorised persons of each provider (name, position): development data.
+DEMO_SIGNERS: dict[str, tuple[str, str]] = {
+    "mtc-communications-committee": ("Әбенов Қайрат Үсенұлы", "Төрағаның орынбасары / Заместитель председателя"),
+    "mtc-communications-inspectorate": ("Нұрланов Бауыржан Жанұлы", "Инспекция басшысы / Руководитель инспекции"),
+    "mci-culture-committee": ("Нұрланов Болат Серікұлы", "Төрағаның орынбасары / Заместитель председателя"),
+    "mci-information-committee": ("Сейітова Гүлнар Өмірқызы", "Төраға / Председатель"),
+    "almaty-region-agriculture": ("Тұрсынбеков Ерлан Маратұлы", "Басқарма басшысы / Руководитель управления"),
+    "mangystau-internal-policy": ("Есенғалиев Талғат Қайратұлы", "Басқарма басшысы / Руководитель управления"),
+}
+_DEMO_SIGNER_IINS = ("780312300152", "800621400215", "750909300326", "820115400418", "790228300511",
+                     "810707400612")
+
+
+def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
+    """A complete development PKI: root, one signer per provider, demo applicants, a TSA."""
+    from docgen.domain.identifiers import with_check_digit
+
+    pki = LocalPki.create(folder)
+    for index, (code, name) in enumerate(sorted(providers.items())):
+        person, position = DEMO_SIGNERS.get(code, (f"Уәкілетті тұлға {code}", "Уәкілетті тұлға / Уполномоченное лицо"))
+        iin = with_check_digit(_DEMO_SIGNER_IINS[index % len(_DEMO_SIGNER_IINS)][:11])
+        subject = Subject(person, iin=iin, organization=name["ru"], title=position)
+        pki.save(pki.issue(subject), pki.provider_path(code))
+    for applicant in demo_applicants():
+        number = applicant.bin or applicant.iin
+        assert number is not None
+        pki.save(pki.issue(applicant), pki.applicant_path(number))
+    tsa = pki.issue(
+        Subject("docgen development timestamp authority", organization="docgen (development only)"),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )
+    pki.save(tsa, pki.tsa_path)
+    return pki
