@@ -6,12 +6,70 @@ benchmark, batch workers and tests call these functions.
 
 from __future__ import annotations
 
-from docgen.config import RenderSettings, load_settings
+from typing import TYPE_CHECKING, Any
+
+from docgen.config import RenderSettings, SigningSettings, load_settings, load_signing_settings
 from docgen.rendering.core import Renderer
 
-__all__ = ["make_renderer"]
+if TYPE_CHECKING:
+    from docgen.signing.pades import DocumentSigner
+
+__all__ = ["ProviderSigners", "make_renderer"]
 
 
 def make_renderer(settings: RenderSettings | None = None) -> Renderer:
     """A renderer over the configured templates and service catalog."""
     return Renderer(settings or load_settings())
+
+
+class ProviderSigners:
+    """One :class:`~docgen.signing.pades.DocumentSigner` per provider, built on first use.
+
+    Building loads and parses the provider's key, draws its visible signature
+    and prepares the timestamp authority: once per process, not per document.
+    """
+
+    def __init__(self, settings: SigningSettings | None = None, renderer: Renderer | None = None) -> None:
+        self.settings = settings or load_signing_settings()
+        self._renderer = renderer
+        self._signers: dict[str, DocumentSigner] = {}
+
+    def for_provider(self, code: str) -> DocumentSigner:
+        if code not in self._signers:
+            self._signers[code] = self._build(code)
+        return self._signers[code]
+
+    def _build(self, code: str) -> DocumentSigner:
+        from docgen.signing.pades import SIGNATURE_BOX, DocumentSigner, SignerIdentity, load_signer
+        from docgen.signing.trust import validation_context
+
+        pki = self.settings.pki_dir
+        signer = load_signer(pki / "providers" / f"{code}.p12", self.settings.key_password.encode())
+        renderer = self._renderer or make_renderer()
+        x1, y1, x2, y2 = SIGNATURE_BOX
+        identity = SignerIdentity.of(_certificate(signer))
+        stamp = renderer.signature_stamp(identity, x2 - x1, y2 - y1)
+        context = validation_context(pki) if self.settings.embed_revocation else None
+        return DocumentSigner(
+            signer, stamp_pdf=stamp, timestamper=self._timestamper(), validation_context=context
+        )
+
+    def _timestamper(self) -> Any:
+        tsa = self.settings.tsa
+        if not tsa:
+            return None
+        if tsa == "local":
+            from docgen.signing.pades import load_signer
+            from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+            authority = load_signer(self.settings.pki_dir / "tsa.p12", self.settings.key_password.encode())
+            return DummyTimeStamper(authority.signing_cert, authority.signing_key, authority.cert_registry)
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        return HTTPTimeStamper(tsa)
+
+
+def _certificate(signer: Any) -> Any:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(signer.signing_cert.dump())

@@ -72,6 +72,11 @@ def _read_json(path: Path, lang: str) -> Any:
 @click.version_option(package_name="docgen")
 def main() -> None:
     """Official documents of Kazakh e-government services, in kk and ru."""
+    import logging
+
+    # pyHanko logs each failed check with a traceback; the commands report results themselves.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 
 
 @main.command()
@@ -237,6 +242,22 @@ def gallery(out: Path, dpi: int) -> None:
         _fail(error, "kk+ru")
     click.echo(f"{len(written)} files in {out}")
 
+
+def _register_signing_commands() -> None:
+    from docgen.cli_signing import pki, sign_command, verify_command
+
+    main.add_command(pki)
+    main.add_command(sign_command)
+    main.add_command(verify_command)
+    try:
+        from docgen.cli_requests import sign_request_command, verify_request_command
+    except ImportError:  # pragma: no cover - being written
+        return
+    main.add_command(sign_request_command)
+    main.add_command(verify_request_command)
+
+
+_register_signing_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

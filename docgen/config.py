@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "RenderSettings", "load_settings"]
+__all__ = ["PROJECT_ROOT", "RenderSettings", "SigningSettings", "load_settings", "load_signing_settings"]
 
 #: The checkout (or install prefix) holding ``templates/`` and ``forms/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,4 +52,33 @@ def load_settings(environ: Mapping[str, str] | None = None) -> RenderSettings:
         forms_dir=Path(env.get("DOCGEN_FORMS_DIR", defaults.forms_dir)),
         time_limit=float(env.get("DOCGEN_RENDER_TIME_LIMIT", defaults.time_limit)),
         pdf_variant=env.get("DOCGEN_PDF_VARIANT") or None,
+    )
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    """Where trust and keys live, and how documents are signed."""
+
+    pki_dir: Path = field(default=PROJECT_ROOT / "instance" / "pki")
+    """Trusted root (``root-ca.pem``), CRL (``crl.pem``) and provider keys (``providers/``)."""
+
+    key_password: str = "demo"
+    """Password of the providers' PKCS#12 files (the development PKI uses ``demo``)."""
+
+    tsa: str | None = None
+    """``None`` for PAdES B-B; ``local`` (the PKI's demo timestamp authority) or a TSA URL for B-T."""
+
+    embed_revocation: bool = True
+    """Embed the CRL of the signer's chain in the signed PDF, for long-term validation."""
+
+
+def load_signing_settings(environ: Mapping[str, str] | None = None) -> SigningSettings:
+    """Signing settings from defaults, then ``DOCGEN_PKI_DIR``, ``DOCGEN_KEY_PASSWORD``, ``DOCGEN_TSA``."""
+    env = os.environ if environ is None else environ
+    defaults = SigningSettings()
+    return SigningSettings(
+        pki_dir=Path(env.get("DOCGEN_PKI_DIR", defaults.pki_dir)),
+        key_password=env.get("DOCGEN_KEY_PASSWORD", defaults.key_password),
+        tsa=env.get("DOCGEN_TSA") or None,
+        embed_revocation=env.get("DOCGEN_EMBED_REVOCATION", "1") not in ("0", "false", "no"),
     )

@@ -82,6 +82,13 @@ class Renderer:
         paths = [assets / "document.css", kind_stylesheet(assets, kind)]
         return Markup("\n".join(path.read_text(encoding="utf-8") for path in paths if path))
 
+    def signature_stamp(self, signer: Any, width: float, height: float) -> bytes:
+        """The visible signature of ``signer`` (name, position, certificate) as a one-page PDF."""
+        from docgen.rendering.pdf import write_standalone
+
+        html = self.env.get_template("_stamp.html").render(signer=signer, width=width, height=height)
+        return write_standalone(self.pdf, html)
+
     def prepare(self, kind_name: str, data: Any, lang: str, service: str | None = None) -> Prepared:
         """Check ``data`` for ``kind_name`` and work out its number and QR address."""
         kind = get_kind(kind_name)

@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.rendering.fetcher import AssetFetcher
 
-__all__ = ["PdfEngine", "harfbuzz_subset_available", "kind_stylesheet"]
+__all__ = ["PdfEngine", "harfbuzz_subset_available", "kind_stylesheet", "write_standalone"]
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,14 @@ class PdfEngine:
         pdf = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
         assert isinstance(pdf, bytes)
         return pdf
+
+
+def write_standalone(engine: PdfEngine, html: str) -> bytes:
+    """A page styled only by its own ``<style>`` (the signature stamp), through the same fetcher."""
+    page = engine._weasyprint.HTML(string=html, base_url=engine.base_url, url_fetcher=engine.fetcher)
+    pdf = page.render(font_config=engine.font_config).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 def kind_stylesheet(assets_dir: Path, kind: str) -> Path | None:

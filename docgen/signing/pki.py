@@ -279,15 +279,30 @@ def demo_applicants() -> list[Subject]:
 
 #: Demo authorised persons of each provider (name, position): development data.
 DEMO_SIGNERS: dict[str, tuple[str, str]] = {
-    "mtc-communications-committee": ("Әбенов Қайрат Үсенұлы", "Төрағаның орынбасары / Заместитель председателя"),
-    "mtc-communications-inspectorate": ("Нұрланов Бауыржан Жанұлы", "Инспекция басшысы / Руководитель инспекции"),
+    "mtc-communications-committee": (
+        "Әбенов Қайрат Үсенұлы",
+        "Төрағаның орынбасары / Заместитель председателя",
+    ),
+    "mtc-communications-inspectorate": (
+        "Нұрланов Бауыржан Жанұлы",
+        "Инспекция басшысы / Руководитель инспекции",
+    ),
     "mci-culture-committee": ("Нұрланов Болат Серікұлы", "Төрағаның орынбасары / Заместитель председателя"),
     "mci-information-committee": ("Сейітова Гүлнар Өмірқызы", "Төраға / Председатель"),
     "almaty-region-agriculture": ("Тұрсынбеков Ерлан Маратұлы", "Басқарма басшысы / Руководитель управления"),
-    "mangystau-internal-policy": ("Есенғалиев Талғат Қайратұлы", "Басқарма басшысы / Руководитель управления"),
+    "mangystau-internal-policy": (
+        "Есенғалиев Талғат Қайратұлы",
+        "Басқарма басшысы / Руководитель управления",
+    ),
 }
-_DEMO_SIGNER_IINS = ("780312300152", "800621400215", "750909300326", "820115400418", "790228300511",
-                     "810707400612")
+_DEMO_SIGNER_IINS = (
+    "780312300152",
+    "800621400215",
+    "750909300326",
+    "820115400418",
+    "790228300511",
+    "810707400612",
+)
 
 
 def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
@@ -296,7 +311,9 @@ def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
 
     pki = LocalPki.create(folder)
     for index, (code, name) in enumerate(sorted(providers.items())):
-        person, position = DEMO_SIGNERS.get(code, (f"Уәкілетті тұлға {code}", "Уәкілетті тұлға / Уполномоченное лицо"))
+        person, position = DEMO_SIGNERS.get(
+            code, (f"Уәкілетті тұлға {code}", "Уәкілетті тұлға / Уполномоченное лицо")
+        )
         iin = with_check_digit(_DEMO_SIGNER_IINS[index % len(_DEMO_SIGNER_IINS)][:11])
         subject = Subject(person, iin=iin, organization=name["ru"], title=position)
         pki.save(pki.issue(subject), pki.provider_path(code))

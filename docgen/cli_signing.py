@@ -1,0 +1,121 @@
+"""``docgen pki``, ``docgen sign`` and ``docgen verify``: the signing commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from docgen.errors import DocgenError
+
+__all__ = ["pki", "sign_command", "verify_command"]
+
+
+def _fail(error: DocgenError) -> None:
+    click.echo(f"docgen: {error.message('kk+ru')}", err=True)
+    sys.exit(2)
+
+
+def _pki_dir(value: Path | None) -> Path:
+    from docgen.config import load_signing_settings
+
+    return value or load_signing_settings().pki_dir
+
+
+@click.group()
+def pki() -> None:
+    """A local PKI for development, demos and tests (never for real keys)."""
+
+
+@pki.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing PKI in FOLDER.")
+def pki_init(folder: Path, force: bool) -> None:
+    """Create root CA, a signer per provider, demo applicants, a TSA and a CRL in FOLDER."""
+    from docgen.bootstrap import make_renderer
+    from docgen.signing.pki import init_demo
+
+    if (folder / "root-ca.pem").exists() and not force:
+        click.echo(f"docgen: {folder} already holds a PKI (use --force to replace it)", err=True)
+        sys.exit(2)
+    made = init_demo(folder, make_renderer().catalog.providers())
+    click.echo(f"PKI in {made.folder}:")
+    for path in sorted(made.folder.rglob("*")):
+        if path.is_file():
+            click.echo(f"  {path.relative_to(made.folder)}")
+    click.echo(
+        "DEVELOPMENT ONLY: root-ca.key is not encrypted and every PKCS#12 password is 'demo'. "
+        "Never use these keys for real documents."
+    )
+
+
+@pki.command("revoke")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("serial")
+def pki_revoke(folder: Path, serial: str) -> None:
+    """Add the certificate with SERIAL (hex, or decimal with a 'd' prefix) to FOLDER's CRL."""
+    from docgen.signing.pki import LocalPki
+
+    number = int(serial[1:]) if serial.startswith("d") else int(serial.removeprefix("0x"), 16)
+    LocalPki(folder).revoke(number)
+    click.echo(f"revoked {number:X}; {folder / 'crl.pem'} re-signed")
+
+
+@click.command("sign")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--provider", required=True, help="Provider code (its key is DOCGEN_PKI_DIR/providers/CODE.p12)."
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pki-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: DOCGEN_PKI_DIR.")
+def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -> None:
+    """Sign SOURCE (PAdES) as the provider's authorised person, with a visible signature."""
+    from dataclasses import replace
+
+    from docgen.bootstrap import ProviderSigners
+    from docgen.config import load_signing_settings
+    from docgen.output import write_atomic
+
+    settings = replace(load_signing_settings(), pki_dir=_pki_dir(pki_dir))
+    try:
+        signed = ProviderSigners(settings).for_provider(provider).sign(source.read_bytes())
+        write_atomic(out, signed)
+    except DocgenError as error:
+        _fail(error)
+    click.echo(f"signed {out}")
+
+
+@click.command("verify")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pki-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: DOCGEN_PKI_DIR.")
+@click.option("--sha256", "expected", help="The SHA-256 recorded when this system issued the document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def verify_command(source: Path, pki_dir: Path | None, expected: str | None, as_json: bool) -> None:
+    """Check every signature of SOURCE; exit 0 only when all are intact, trusted and unmodified."""
+    from docgen.signing.verify import verify_pdf
+
+    try:
+        result = verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected)
+    except DocgenError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        if result.problem:
+            click.echo(f"{source}: {result.problem}")
+        if not result.signatures and not result.problem:
+            click.echo(f"{source}: no signatures")
+        for item in result.signatures:
+            click.echo(
+                f"{item.field}: signer {item.signer}; signed {item.signed_at or 'time unknown'}; "
+                f"{'trusted' if item.trusted else 'NOT trusted'}; "
+                f"{'MODIFIED after signing' if item.modified else 'not modified'}"
+                f"{'; REVOKED' if item.revoked else ''}{'; timestamped' if item.timestamped else ''}"
+                f" [{item.summary}]"
+            )
+        if result.sha256_matches is not None:
+            click.echo(f"sha256 {'matches' if result.sha256_matches else 'DIFFERS from'} the issued document")
+        click.echo("OK" if result.ok else "NOT OK")
+    sys.exit(0 if result.ok else 1)
