@@ -50,6 +50,29 @@ def median_ms(action, repeats: int, per_run: int) -> float:  # type: ignore[no-u
     return statistics.median(runs)
 
 
+def signing_rows(renderer, data, unique) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """PAdES signing with a development PKI made for the run: sign alone, and render + sign."""
+    from docgen.bootstrap import ProviderSigners
+    from docgen.config import SigningSettings
+    from docgen.signing.pki import init_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        init_demo(Path(folder), renderer.catalog.providers())
+        rows = []
+        for embed in (False, True):
+            signer = ProviderSigners(SigningSettings(pki_dir=Path(folder), embed_revocation=embed), renderer)
+            sign = signer.for_provider("mtc-communications-committee").sign
+            pdf = renderer.render("license", data, "kk", "pdf")
+            for _ in range(3):
+                sign(pdf)
+            label = "B-B + embedded CRL" if embed else "B-B"
+            ms = median_ms(lambda: sign(pdf), repeats=7, per_run=10)  # noqa: B023
+            rows.append((f"PAdES sign ({label}), warm: median ms/doc", f"{ms:.1f}"))
+        both = median_ms(lambda: sign(renderer.render("license", unique(), "kk", "pdf")), repeats=7, per_run=5)
+        rows.append(("license PDF render + sign (B-B + CRL): median ms/doc", f"{both:.1f}"))
+        return rows
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -86,6 +109,8 @@ def main() -> None:
     rows.append(("license PDF (kk+ru), warm, 1 process: median ms/doc", f"{both:.1f}"))
     docx = median_ms(lambda: renderer.render("license", unique(), "kk", "docx"), repeats=7, per_run=10)
     rows.append(("license DOCX (kk): docs/s", f"{1000 / docx:.0f}"))
+
+    rows.extend(signing_rows(renderer, data, unique))
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "licenses.jsonl"
