@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
+import struct
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from docgen.bootstrap import ProviderSigners
 from docgen.config import SigningSettings
@@ -89,6 +92,56 @@ def test_content_added_after_signing_is_reported_as_modified(signed: bytes, pki:
     assert not result.ok
     assert result.signatures[0].modified
     assert result.signatures[0].intact  # the signed revision itself is untouched
+
+
+def test_a_hybrid_cross_reference_shadow_is_reported_as_modified(signed: bytes, pki: LocalPki) -> None:
+    tampered = hybrid_shadow(signed)
+    result = verify_pdf(tampered, pki.folder)
+    assert not result.ok
+    assert result.signatures[0].modified
+    assert "hybrid" in result.signatures[0].summary
+
+
+def hybrid_shadow(signed: bytes, text: bytes = b"CANCELLED") -> bytes:
+    """Append a revision whose classic xref section looks harmless while its
+    /XRefStm (hybrid) stream redefines page 1's content: readers that honour
+    hybrid files show the new content."""
+    reader = PdfFileReader(io.BytesIO(signed))
+    page = reader.root["/Pages"]["/Kids"][0]
+    contents = page.raw_get("/Contents")
+    target = contents.idnum if hasattr(contents, "idnum") else contents[0].idnum
+    size = int(reader.trailer["/Size"])
+    prev = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
+    root = reader.trailer.raw_get("/Root")
+    body = bytearray(signed)
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    payload = b"BT /F1 36 Tf 100 600 Td (" + text + b") Tj ET"
+    new_offset = len(body)
+    body += (
+        b"%d 0 obj\n<< /Length %d >>\nstream\n" % (target, len(payload)) + payload + b"\nendstream\nendobj\n"
+    )
+    xref_id = size
+    rows = b"\x01" + struct.pack(">I", new_offset) + b"\x00"
+    stream_offset = len(body)
+    xref_stream = (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 1] /Index [%d 1] /Length %d >>\nstream\n"
+        % (xref_id, size + 1, target, len(rows))
+        + rows
+        + b"\nendstream\nendobj\n"
+    )
+    body += xref_stream
+    table_offset = len(body)
+    body += b"xref\n%d 1\n%010d 00000 n \n" % (xref_id, stream_offset)
+    body += b"trailer\n<< /Size %d /Root %d %d R /Prev %d /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size + 1,
+        root.idnum,
+        root.generation,
+        prev,
+        stream_offset,
+        table_offset,
+    )
+    return bytes(body)
 
 
 def test_a_changed_byte_in_the_signed_range_breaks_integrity(signed: bytes, pki: LocalPki) -> None:
