@@ -59,8 +59,9 @@ class ProviderSigners:
         if not tsa:
             return None
         if tsa == "local":
-            from docgen.signing.pades import load_signer
             from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+            from docgen.signing.pades import load_signer
 
             authority = load_signer(self.settings.pki_dir / "tsa.p12", self.settings.key_password.encode())
             return DummyTimeStamper(authority.signing_cert, authority.signing_key, authority.cert_registry)

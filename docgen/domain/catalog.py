@@ -14,7 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIELD_TYPES", "Attachment", "Catalog", "CatalogError", "Field", "Service"]
+__all__ = [
+    "ACTIONS",
+    "CHANNELS",
+    "FIELD_TYPES",
+    "PAYMENT_ORDERS",
+    "Action",
+    "Attachment",
+    "Catalog",
+    "CatalogError",
+    "Field",
+    "Payment",
+    "Service",
+]
+
+ACTIONS = ("issue", "reissue", "duplicate", "allocate", "withdraw", "register")
+CHANNELS = ("portal", "provider", "centre", "local-body")
+#: When the applicant pays: never, before the provider reviews, or after the qualification check.
+PAYMENT_ORDERS = ("none", "before-review", "after-review")
+DAY_KINDS = ("working", "calendar")
 
 #: Field types a definition may use, and the JSON Schema each becomes.
 FIELD_TYPES: dict[str, dict[str, Any]] = {
@@ -77,6 +95,24 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Action:
+    """What the applicant asks for, with the decision deadline the regulation sets."""
+
+    name: str
+    deadline_days: int
+    day_kind: str
+    configurable: bool = False
+
+
+@dataclass(frozen=True)
+class Payment:
+    """When the service is paid for, and how much (``None``: the seed names no amount)."""
+
+    when: str = "none"
+    fee: str | None = None
+
+
+@dataclass(frozen=True)
 class Service:
     """An electronic state service as its regulation describes it."""
 
@@ -89,8 +125,19 @@ class Service:
     outputs: tuple[str, ...]
     fields: tuple[Field, ...]
     attachments: tuple[Attachment, ...]
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    channels: tuple[str, ...] = ()
+    payment: Payment = field(default_factory=Payment)
     example: Mapping[str, Any] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def action(self, name: str) -> Action:
+        try:
+            return self.actions[name]
+        except KeyError:
+            raise KeyError(
+                f"{self.code} has no action {name!r} (it has: {', '.join(self.actions)})"
+            ) from None
 
     def field(self, name: str) -> Field:
         for item in self.fields:
@@ -118,7 +165,22 @@ class Service:
                 )
                 for item in raw.get("attachments", [])
             )
+            actions = {name: _action(name, item, where) for name, item in raw.get("actions", {}).items()}
+            channels = tuple(str(item) for item in raw.get("channels", ()))
+            unknown = [item for item in channels if item not in CHANNELS]
+            if unknown:
+                raise CatalogError(f"{where}: unknown channel {unknown[0]!r} (known: {', '.join(CHANNELS)})")
+            payment_raw = raw.get("payment", {})
+            payment = Payment(
+                when=str(payment_raw.get("when", "none")),
+                fee=str(payment_raw["fee"]) if "fee" in payment_raw else None,
+            )
+            if payment.when not in PAYMENT_ORDERS:
+                raise CatalogError(f"{where}: payment.when must be one of {', '.join(PAYMENT_ORDERS)}")
             return cls(
+                actions=actions,
+                channels=channels,
+                payment=payment,
                 code=str(raw["code"]),
                 seed=str(raw["seed"]),
                 title=_text(raw["title"], f"{where}: title"),
@@ -133,6 +195,18 @@ class Service:
             )
         except KeyError as missing:
             raise CatalogError(f"{where}: missing key {missing}") from missing
+
+
+def _action(name: str, raw: Mapping[str, Any], where: str) -> Action:
+    if name not in ACTIONS:
+        raise CatalogError(f"{where}: unknown action {name!r} (known: {', '.join(ACTIONS)})")
+    day_kind = str(raw.get("day_kind", "calendar"))
+    if day_kind not in DAY_KINDS:
+        raise CatalogError(f"{where}: actions.{name}.day_kind must be working or calendar")
+    days = raw.get("deadline_days")
+    if not isinstance(days, int) or days <= 0:
+        raise CatalogError(f"{where}: actions.{name}.deadline_days must be a positive integer")
+    return Action(name, days, day_kind, bool(raw.get("configurable", False)))
 
 
 def _field(raw: Mapping[str, Any], where: str) -> Field:

@@ -37,7 +37,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from docgen.errors import SigningFailed, SigningKeyError
 
-__all__ = ["DocumentSigner", "SignerIdentity", "SIGNATURE_BOX", "load_signer"]
+__all__ = ["SIGNATURE_BOX", "DocumentSigner", "SignerIdentity", "load_signer"]
 
 
 class _OfflineRevocationNotice(logging.Filter):
@@ -108,8 +108,8 @@ def load_signer(path: Path, password: bytes) -> signers.SimpleSigner:
         raise SigningKeyError(path=str(path), detail="wrong password or not a PKCS#12 file") from error
     if key is None or certificate is None:
         raise SigningKeyError(path=str(path), detail="no key or certificate inside")
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
     from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     def asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
         return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))

@@ -29,9 +29,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = [
     "DEMO_PASSWORD",
-    "Subject",
-    "LocalPki",
     "KeyPair",
+    "LocalPki",
+    "Subject",
     "demo_applicants",
 ]
 
@@ -209,7 +209,8 @@ class LocalPki:
             builder = builder.add_extension(
                 x509.ExtendedKeyUsage(usages), critical=ExtendedKeyUsageOID.TIME_STAMPING in usages
             )
-        certificate = builder.sign(issuer.key, hash_algorithm or hashes.SHA256())
+        # SHA-1 is allowed on purpose: tests need a certificate with a weak algorithm.
+        certificate = builder.sign(issuer.key, hash_algorithm or hashes.SHA256())  # type: ignore[arg-type]
         return KeyPair(certificate, key, (issuer.certificate,))
 
     def save(self, pair: KeyPair, path: Path, password: bytes = DEMO_PASSWORD) -> Path:

@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from docgen.errors import PkiError
 
-__all__ = ["load_roots", "load_crls", "validation_context"]
+__all__ = ["load_crls", "load_roots", "validation_context"]
 
 
 def _der_blocks(data: bytes) -> list[bytes]:

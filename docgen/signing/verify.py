@@ -18,14 +18,14 @@ from pathlib import Path
 
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from docgen.signing.trust import validation_context
 
-__all__ = ["SignatureReport", "PdfVerification", "verify_pdf"]
+__all__ = ["PdfVerification", "SignatureReport", "verify_pdf"]
 
 _ALLOWED_AFTER_SIGNING = ("NONE", "LTA_UPDATES")
 
@@ -74,7 +74,10 @@ def _report(field: str, status: PdfSignatureStatus) -> SignatureReport:
     modified = (
         not status.intact
         or not status.docmdp_ok
-        or (status.coverage.name != "ENTIRE_FILE" and level not in _ALLOWED_AFTER_SIGNING)
+        or (
+            (status.coverage is None or status.coverage.name != "ENTIRE_FILE")
+            and level not in _ALLOWED_AFTER_SIGNING
+        )
     )
     signed_at = status.signer_reported_dt or (
         status.timestamp_validity.timestamp if status.timestamp_validity else None
