@@ -8,12 +8,13 @@ setup:
 gallery: setup
 	.venv/bin/docgen gallery --out out/gallery
 
-## Lint, type-check and run every test (what CI runs).
+## Lint, type-check and run every test (what CI runs); database tests also run on
+## PostgreSQL when DOCGEN_TEST_POSTGRES_URL is set or a server answers on 127.0.0.1:5432.
 test: setup
 	.venv/bin/ruff check docgen tests bench
 	.venv/bin/ruff format --check docgen tests bench
 	.venv/bin/mypy
-	.venv/bin/pytest
+	DOCGEN_TEST_POSTGRES_URL="$$(bash scripts/postgres-url.sh)" .venv/bin/pytest
 
 ## Skip the slow tests (batch workers, gallery).
 quick-test: setup

@@ -68,7 +68,9 @@ def signing_rows(renderer, data, unique) -> list[tuple[str, str]]:  # type: igno
             label = "B-B + embedded CRL" if embed else "B-B"
             ms = median_ms(lambda: sign(pdf), repeats=7, per_run=10)  # noqa: B023
             rows.append((f"PAdES sign ({label}), warm: median ms/doc", f"{ms:.1f}"))
-        both = median_ms(lambda: sign(renderer.render("license", unique(), "kk", "pdf")), repeats=7, per_run=5)
+        both = median_ms(
+            lambda: sign(renderer.render("license", unique(), "kk", "pdf")), repeats=7, per_run=5
+        )
         rows.append(("license PDF render + sign (B-B + CRL): median ms/doc", f"{both:.1f}"))
         return rows
 

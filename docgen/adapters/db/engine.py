@@ -1,0 +1,58 @@
+"""Engines for the embedded default (a SQLite file) and for PostgreSQL.
+
+SQLite: the write lock is taken up front (``BEGIN IMMEDIATE``) so that two
+writers never both read and then both try to upgrade a shared lock - the
+cause of "database is locked" - and a busy timeout makes a second writer
+wait its turn. pysqlite's own implicit transactions are switched off so
+SQLAlchemy's ``begin`` is the only one. PostgreSQL needs nothing special:
+row locks (``UPDATE ... RETURNING``, ``SELECT ... FOR UPDATE``) serialise the
+contended rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from docgen.config import PROJECT_ROOT
+
+__all__ = ["default_url", "make_engine"]
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def default_url() -> str:
+    """A SQLite file in the instance folder: nothing to set up."""
+    path = PROJECT_ROOT / "instance" / "docgen.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str | None = None, **options: Any) -> Engine:
+    url = url or default_url()
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[-1]
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **options)
+        _sqlite_locking(engine)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _sqlite_locking(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN from pysqlite
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,101 @@
+"""The tables. The domain never sees them: the store maps rows to domain objects.
+
+``history`` and ``documents`` are append-only: triggers (created by the
+migrations, on SQLite and PostgreSQL alike) refuse UPDATE and DELETE on them.
+A document's changing status lives in ``registry``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+__all__ = ["APPEND_ONLY", "counters", "documents", "history", "metadata", "people", "registry", "requests"]
+
+metadata = MetaData()
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("service", String(64), nullable=False),
+    Column("provider", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("number", String(64), unique=True),
+    Column("registered_on", Date),
+    Column("due_on", Date),
+    Column("outcome", JSON),
+    Column("data", JSON, nullable=False),
+    Column("signature_check", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(36), ForeignKey("requests.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("entry", JSON, nullable=False),
+    Column("previous_hash", String(64)),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("request_id", "seq", name="history_request_seq"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("requests.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("number", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("replaces", String(36), ForeignKey("documents.id")),
+    Column("duplicate", Integer, nullable=False, default=0),
+    Column("data", JSON, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+registry = Table(
+    "registry",
+    metadata,
+    Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("provider", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("series", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("number", String(12), primary_key=True),  # IIN or BIN
+    Column("kind", String(12), nullable=False),  # individual | legal
+    Column("name", String(500), nullable=False),
+    Column("address", String(500)),
+)
+
+#: Tables whose rows the application may insert but never change or delete.
+APPEND_ONLY = ("history", "documents")
