@@ -1,0 +1,1 @@
+"""Adapters: the domain core's abstractions implemented over outside libraries and services."""
