@@ -244,8 +244,10 @@ def gallery(out: Path, dpi: int) -> None:
 
 
 def _register_signing_commands() -> None:
+    from docgen.cli_deadlines import deadline_command
     from docgen.cli_signing import pki, sign_command, verify_command
 
+    main.add_command(deadline_command)
     main.add_command(pki)
     main.add_command(sign_command)
     main.add_command(verify_command)

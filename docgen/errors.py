@@ -15,10 +15,12 @@ __all__ = [
     "AssetRefused",
     "DocgenError",
     "InvalidData",
+    "InvalidDate",
     "MissingField",
     "OutputFailed",
     "RenderFailed",
     "RenderTimeout",
+    "UnknownAction",
     "UnknownKind",
     "UnknownService",
     "UnsupportedFormat",
@@ -183,4 +185,24 @@ class PkiError(DocgenError):
     messages = {
         "kk": "Сенім материалы қолжетімсіз: {detail}",
         "ru": "Недоступны доверенные сертификаты или список отзыва: {detail}",
+    }
+
+
+class UnknownAction(DocgenError):
+    """The service has no such action (issue, reissue...)."""
+
+    code = "unknown-action"
+    messages = {
+        "kk": "{service} қызметінде «{action}» әрекеті жоқ. Бар әрекеттері: {known}",
+        "ru": "У услуги {service} нет действия «{action}». Есть действия: {known}",
+    }
+
+
+class InvalidDate(DocgenError):
+    """A date given by the user is not a real date in YYYY-MM-DD form."""
+
+    code = "invalid-date"
+    messages = {
+        "kk": "{option}: күн дұрыс емес: «{value}» (ЖЖЖЖ-АА-КК пішімі керек, мысалы 2025-12-12)",
+        "ru": "{option}: неверная дата: «{value}» (нужен формат ГГГГ-ММ-ДД, например 2025-12-12)",
     }
