@@ -61,12 +61,19 @@ def _watchdog(seconds: float) -> Iterator[None]:
     lock = threading.Lock()
 
     def fire() -> None:
-        if not done.wait(seconds):
+        # An exception raised into a thread that is running a finaliser is
+        # reported and swallowed there, so keep raising until the body ends.
+        if done.wait(seconds):
+            return
+        while True:
             with lock:
-                if not done.is_set():
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                        ctypes.c_ulong(target), ctypes.py_object(TimeLimitExceeded)
-                    )
+                if done.is_set():
+                    return
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(target), ctypes.py_object(TimeLimitExceeded)
+                )
+            if done.wait(0.05):
+                return
 
     watchdog = threading.Thread(target=fire, daemon=True)
     watchdog.start()
@@ -75,4 +82,6 @@ def _watchdog(seconds: float) -> Iterator[None]:
     finally:
         with lock:
             done.set()
+            # Withdraw an exception raised but not yet delivered.
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
         watchdog.join()

@@ -82,7 +82,7 @@ def test_the_pdf_engine_fetches_nothing_outside_the_assets(
 
 def _pathological(renderer: Renderer) -> dict[str, Any]:
     data = example(renderer, "license")
-    data["special_conditions"]["kk"] = "ұзақ мәтін " * 450
+    data["special_conditions"]["kk"] = "ұзақ мәтін " * 3000
     return data
 
 
