@@ -9,11 +9,15 @@ from`` so the cause is kept for logs but never shown as a traceback.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:  # only for the annotation: at run time this module imports nothing of docgen
+    from docgen.domain.errors import DomainError
 
 __all__ = [
     "AssetRefused",
     "DocgenError",
+    "DomainRefusal",
     "InvalidData",
     "InvalidDate",
     "MissingField",
@@ -206,3 +210,28 @@ class InvalidDate(DocgenError):
         "kk": "{option}: күн дұрыс емес: «{value}» (ЖЖЖЖ-АА-КК пішімі керек, мысалы 2025-12-12)",
         "ru": "{option}: неверная дата: «{value}» (нужен формат ГГГГ-ММ-ДД, например 2025-12-12)",
     }
+
+
+class DomainRefusal(DocgenError):
+    """A rule of the pure domain refused the operation.
+
+    The domain (standard library only) raises its own
+    :class:`docgen.domain.errors.DomainError`, which speaks the same protocol
+    (``code``, ``params``, ``message(lang)``); the layers above wrap it here,
+    ``raise DomainRefusal(error) from error``, and handle one hierarchy.
+    """
+
+    code = "domain-refusal"
+
+    def __init__(self, error: DomainError) -> None:
+        self.error = error
+        self.params = dict(error.params)
+        Exception.__init__(self, error.message("ru"))
+
+    @property
+    def reason(self) -> str:
+        """The domain error's own code (``illegal-transition``, ``missing-detail``...)."""
+        return self.error.code
+
+    def message(self, lang: str = "ru") -> str:
+        return self.error.message(lang)
