@@ -82,7 +82,7 @@ def test_the_pdf_engine_fetches_nothing_outside_the_assets(
 
 def _pathological(renderer: Renderer) -> dict[str, Any]:
     data = example(renderer, "license")
-    data["special_conditions"]["kk"] = "ұзақ мәтін " * 3000
+    data["special_conditions"]["kk"] = "ұзақ мәтін " * 450
     return data
 
 
@@ -93,6 +93,10 @@ def test_a_render_that_runs_too_long_is_stopped(settings: RenderSettings) -> Non
     assert "0.05" in caught.value.message("ru")
 
 
+# The watchdog raises into the rendering thread; when that lands in a finaliser
+# (WeasyPrint's font clean-up), Python reports it as "Exception ignored" and the
+# watchdog raises again: that report is expected here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_limit_also_holds_in_a_web_server_thread(settings: RenderSettings) -> None:
     renderer = Renderer(replace(settings, time_limit=0.05))
     outcome: list[object] = []
