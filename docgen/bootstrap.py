@@ -74,3 +74,48 @@ def _certificate(signer: Any) -> Any:
     from cryptography import x509
 
     return x509.load_der_x509_certificate(signer.signing_cert.dump())
+
+
+def make_request_service(database_url: str | None = None) -> Any:
+    """The request use cases over the configured database (``DATABASE_URL``; default a SQLite file).
+
+    The schema is brought up to date first (idempotent), so the embedded
+    default needs no set-up.
+    """
+    import os
+
+    from docgen.adapters.calendar import KazakhstanCalendar
+    from docgen.adapters.db.engine import make_engine
+    from docgen.adapters.db.migrate import upgrade
+    from docgen.adapters.outside import SandboxGateway, TableStateRegistry
+    from docgen.services.requests import RequestService
+
+    engine = make_engine(database_url or os.environ.get("DATABASE_URL"))
+    upgrade(engine)
+    renderer = make_renderer()
+    settings = load_signing_settings()
+    return RequestService(
+        engine=engine,
+        catalog=renderer.catalog,
+        registry=TableStateRegistry(engine),
+        gateway=SandboxGateway(os.environ.get("DOCGEN_PAYMENT_SECRET", "sandbox").encode()),
+        calendar=KazakhstanCalendar(),
+        renderer=renderer,
+        signers=ProviderSigners(settings, renderer),
+        checker=_LazyChecker(settings.pki_dir),
+    )
+
+
+class _LazyChecker:
+    """The request-signature checker, reading the trust material when first needed."""
+
+    def __init__(self, pki_dir: Any) -> None:
+        self.pki_dir = pki_dir
+        self._checker: Any = None
+
+    def check(self, data: bytes, signature: bytes, **identity: Any) -> Any:
+        if self._checker is None:
+            from docgen.signing.request_signature import CmsRequestChecker, TrustStore
+
+            self._checker = CmsRequestChecker(TrustStore.from_folder(self.pki_dir))
+        return self._checker.check(data, signature, **identity)

@@ -24,6 +24,7 @@ __all__ = [
     "OutputFailed",
     "RenderFailed",
     "RenderTimeout",
+    "RequestNotFound",
     "UnknownAction",
     "UnknownKind",
     "UnknownService",
@@ -235,3 +236,8 @@ class DomainRefusal(DocgenError):
 
     def message(self, lang: str = "ru") -> str:
         return self.error.message(lang)
+
+
+class RequestNotFound(DocgenError):
+    code = "request-not-found"
+    messages = {"kk": "Өтініш табылмады: {id}", "ru": "Заявление не найдено: {id}"}

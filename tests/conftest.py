@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, text
 
+from docgen.adapters.db.engine import make_engine
+from docgen.adapters.db.migrate import upgrade
 from docgen.config import RenderSettings, load_settings
 from docgen.documents import get_kind
 from docgen.rendering.core import Renderer
@@ -69,3 +74,56 @@ def decode_qr(pdf: bytes, page: int = -1) -> list[str]:
     finally:
         document.close()
     return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+# -- databases: a SQLite file always; PostgreSQL when DOCGEN_TEST_POSTGRES_URL is set ------------
+POSTGRES = os.environ.get("DOCGEN_TEST_POSTGRES_URL")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES, reason="DOCGEN_TEST_POSTGRES_URL not set"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'docgen.sqlite3'}"
+        return
+    assert POSTGRES
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES else "?"
+    try:
+        yield f"{POSTGRES}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A development PKI for the session: root, a signer per provider, demo applicants, TSA, CRL."""
+    from docgen.config import PROJECT_ROOT
+    from docgen.domain.catalog import Catalog
+    from docgen.signing.pki import init_demo
+
+    return init_demo(tmp_path_factory.mktemp("pki"), Catalog.load(PROJECT_ROOT / "forms").providers())

@@ -1,0 +1,242 @@
+"""``docgen db``, ``docgen demo``, ``docgen request …``, ``docgen overdue``: the request's journey."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen.errors import DocgenError
+
+__all__ = ["db", "demo_command", "overdue_command", "request"]
+
+
+def _fail(error: DocgenError) -> None:
+    click.echo(f"docgen: {error.message('kk+ru')}", err=True)
+    sys.exit(2)
+
+
+def _service() -> Any:
+    from docgen.bootstrap import make_request_service
+
+    return make_request_service()
+
+
+def _actor(login: str) -> Any:
+    from docgen.domain.history import Actor
+
+    if login.startswith("clerk-"):
+        return Actor("clerk", login)
+    if login.startswith("operator-"):
+        return Actor("operator", login)
+    return Actor("applicant", login)
+
+
+def _out(value: Any, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text if text is not None else value)
+
+
+def _run(action: Any) -> Any:
+    try:
+        return action()
+    except DocgenError as error:
+        _fail(error)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+@click.group()
+def db() -> None:
+    """The database (DATABASE_URL; default a SQLite file in instance/)."""
+
+
+@db.command("upgrade")
+@json_option
+def db_upgrade(as_json: bool) -> None:
+    """Create or migrate the schema (Alembic)."""
+    import os
+
+    from docgen.adapters.db.engine import default_url, make_engine
+    from docgen.adapters.db.migrate import upgrade
+
+    url = os.environ.get("DATABASE_URL") or default_url()
+    upgrade(make_engine(url))
+    _out(
+        {"database": url.split("@")[-1], "schema": "up to date"},
+        as_json,
+        f"schema up to date: {url.split('@')[-1]}",
+    )
+
+
+@click.command("demo")
+@json_option
+def demo_command(as_json: bool) -> None:
+    """Demo records, PKI and users (development only)."""
+    from docgen.config import load_signing_settings
+    from docgen.demo import demo_users, ensure_pki, seed_people
+
+    service = _service()
+    people = seed_people(service.engine, service.catalog)
+    pki_dir: Path = load_signing_settings().pki_dir
+    created = ensure_pki(pki_dir, service.catalog)
+    users = [user.__dict__ for user in demo_users(service.catalog)]
+    if as_json:
+        _out({"people": people, "pki": str(pki_dir), "pki_created": created, "users": users}, True)
+        return
+    click.echo(f"state-database records: {people}; PKI: {pki_dir} ({'created' if created else 'kept'})")
+    click.echo(f"{'login':<40} {'password':<9} {'role':<10} provider")
+    for user in users:
+        click.echo(f"{user['login']:<40} {user['password']:<9} {user['role']:<10} {user['provider'] or ''}")
+
+
+@click.group()
+def request() -> None:
+    """File and carry a request through its regulation."""
+
+
+@request.command("example")
+@click.argument("service")
+@click.option("--action")
+def request_example(service: str, action: str | None) -> None:
+    """Valid request data for SERVICE, as JSON."""
+    from docgen.documents import get_kind
+
+    def build() -> Any:
+        from docgen.bootstrap import make_renderer
+
+        kind = get_kind("request")
+        data = kind.example(kind.service(make_renderer().catalog, service))
+        return data | ({"action": action} if action else {})
+
+    click.echo(json.dumps(_run(build), ensure_ascii=False, indent=2))
+
+
+@request.command("new")
+@click.argument("service")
+@click.option("--action", required=True)
+@click.option("--channel", required=True, type=click.Choice(["portal", "provider", "centre", "local-body"]))
+@click.option(
+    "--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--as", "login", default="880501300124", show_default=True)
+@json_option
+def request_new(service: str, action: str, channel: str, data_file: Path, login: str, as_json: bool) -> None:
+    """File a new request; prints its id."""
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    request_id = _run(lambda: _service().new(service, action, channel, data, _actor(login)))
+    _out({"id": request_id}, as_json, request_id)
+
+
+@request.command("payload")
+@click.argument("request_id")
+def request_payload(request_id: str) -> None:
+    """The exact bytes the applicant signs (for docgen sign-request --data)."""
+    from docgen.services.requests import signed_payload
+
+    shown = _run(lambda: _service().show(request_id))
+    service = _service()
+    with service.engine.connect() as connection:
+        from docgen.adapters.db import store
+
+        row = store.row(connection, shown["id"])
+    sys.stdout.buffer.write(signed_payload(row.data))
+
+
+def _state_command(name: str, doc: str, call: Any, *extra_options: Any) -> None:
+    @request.command(name, help=doc)
+    @click.argument("request_id")
+    @click.option("--as", "login", default="880501300124", show_default=True)
+    @json_option
+    def command(request_id: str, login: str, as_json: bool, **options: Any) -> None:
+        result = _run(lambda: call(_service(), request_id, _actor(login), **options))
+        _out({"id": request_id, "result": result}, as_json, str(result))
+
+    for option in extra_options:
+        command = option(command)
+
+
+_state_command(
+    "submit", "Submit (assisted channels: also the state-database check).", lambda s, i, a: s.submit(i, a)
+)
+_state_command(
+    "pay",
+    "Pay through the gateway sandbox, or record a paper --receipt.",
+    lambda s, i, a, receipt=None: s.pay(i, a, receipt=receipt),
+    click.option("--receipt", help="Number of a paper receipt (clerk or operator)."),
+)
+_state_command(
+    "sign",
+    "Sign: the applicant's .p7s on the portal; the clerk's or operator's act otherwise.",
+    lambda s, i, a, signature=None: s.sign(i, a, signature.read_bytes() if signature else None),
+    click.option("--signature", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+)
+_state_command("issue", "Review and issue: prints the document number.", lambda s, i, a: s.issue(i, a))
+_state_command(
+    "refuse",
+    "The reasoned refusal, with the clerk's --reason.",
+    lambda s, i, a, reason: s.refuse(i, a, reason),
+    click.option("--reason", required=True),
+)
+
+
+@request.command("show")
+@click.argument("request_id")
+@json_option
+def request_show(request_id: str, as_json: bool) -> None:
+    """State, number, deadline, outcome, history and documents of a request."""
+    shown = _run(lambda: _service().show(request_id))
+    if as_json:
+        _out(shown, True)
+        return
+    click.echo(f"{shown['service']} {shown['action']} via {shown['channel']}: {shown['state']}")
+    click.echo(
+        f"number {shown['number'] or '-'}; due {shown['due'] or '-'}; outcome {shown['outcome'] or '-'}"
+    )
+    for entry in shown["history"]:
+        who, event = entry["actor"]["kind"], entry["event"]
+        click.echo(f"  {entry['seq']:>2} {entry['at']} {who:<9} {event:<14} → {entry['to_state']}")
+    for document in shown["documents"]:
+        kind, number, status = document["kind"], document["number"], document["status"]
+        click.echo(f"  document {kind} {number} {status} sha256 {document['sha256']}")
+
+
+@request.command("document")
+@click.argument("request_id")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "html"]), default="pdf", show_default=True)
+@click.option("--lang", type=click.Choice(["kk", "ru", "kk+ru"]), default="kk+ru", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def request_document(request_id: str, fmt: str, lang: str, out: Path) -> None:
+    """The request's document: the signed original (pdf, kk+ru) or a copy in another form."""
+    from docgen.output import write_atomic
+
+    def produce() -> bytes:
+        service = _service()
+        kind, pdf, data = service.document(request_id)
+        if fmt == "pdf" and lang == "kk+ru":
+            return pdf
+        return service.renderer.render(kind, data, lang, fmt)  # type: ignore[no-any-return]
+
+    content = _run(produce)
+    _run(lambda: write_atomic(out, content))
+    click.echo(str(out))
+
+
+@click.command("overdue")
+@json_option
+def overdue_command(as_json: bool) -> None:
+    """Requests past their decision deadline."""
+    rows = _run(lambda: _service().overdue())
+    if as_json:
+        _out(rows, True)
+        return
+    for row in rows:
+        click.echo(f"{row['due']} {row['number'] or '-'} {row['service']} {row['id']}")
+    if not rows:
+        click.echo("none")

@@ -1,0 +1,172 @@
+"""The request's journey through the use cases, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from docgen.adapters.calendar import KazakhstanCalendar
+from docgen.adapters.db.tables import counters, documents, history
+from docgen.adapters.outside import SandboxGateway, TableStateRegistry
+from docgen.bootstrap import ProviderSigners
+from docgen.config import SigningSettings
+from docgen.demo import seed_people
+from docgen.domain.history import Actor
+from docgen.domain.ports import Clock
+from docgen.errors import DomainRefusal
+from docgen.rendering.core import Renderer
+from docgen.services.requests import RequestService, signed_payload
+from docgen.signing.pki import LocalPki
+from docgen.signing.request_signature import CmsRequestChecker, TrustStore, sign_request
+
+CLERK = Actor("clerk", "clerk-mtc-communications-committee")
+COMPANY = Actor("applicant", "120340001230")
+
+
+class SteppingClock(Clock):
+    """A clock that moves one second per reading, so history times strictly increase."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.moments = (start + dt.timedelta(seconds=n) for n in itertools.count())
+
+    def now(self) -> dt.datetime:
+        return next(self.moments)
+
+
+@pytest.fixture
+def service(engine: Engine, pki: LocalPki, renderer: Renderer) -> Iterator[RequestService]:
+    seed_people(engine, renderer.catalog)
+    yield RequestService(
+        engine=engine,
+        catalog=renderer.catalog,
+        registry=TableStateRegistry(engine),
+        gateway=SandboxGateway(b"test secret"),
+        calendar=KazakhstanCalendar(),
+        renderer=renderer,
+        signers=ProviderSigners(SigningSettings(pki_dir=pki.folder), renderer),
+        checker=CmsRequestChecker(TrustStore.from_folder(pki.folder)),
+        clock=SteppingClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)),
+    )
+
+
+def _example(service: RequestService, code: str) -> dict[str, Any]:
+    return dict(service.catalog.get(code).example)
+
+
+def _portal_request(service: RequestService, pki: LocalPki, key: str = "120340001230") -> str:
+    request_id = service.new(
+        "telecom-license", "issue", "portal", _example(service, "telecom-license"), COMPANY
+    )
+    assert service.submit(request_id, COMPANY) == "awaiting-payment"
+    assert service.pay(request_id, COMPANY) == "paid"
+    with service.engine.connect() as connection:
+        from docgen.adapters.db import store
+
+        data = store.row(connection, request_id).data
+    signature = sign_request(signed_payload(data), pki.applicant_path(key).read_bytes(), b"demo")
+    service.sign(request_id, COMPANY, signature)
+    return request_id
+
+
+def test_a_portal_request_is_paid_signed_and_registered_with_a_number_and_deadline(
+    service: RequestService, pki: LocalPki
+) -> None:
+    request_id = _portal_request(service, pki)
+    shown = service.show(request_id)
+    assert shown["state"] == "registered"
+    assert shown["number"] == "MTCCOMCOM-2026-000001"
+    assert shown["registered"] == "2026-11-20"
+    assert shown["due"] == "2026-12-07"  # 15 calendar days; Sat 5 Dec rolls to Mon 7 Dec
+    assert shown["signature_check"]["ok"] is True
+    assert [entry["event"] for entry in shown["history"]] == ["open", "submit", "pay", "sign", "register"]
+
+
+def test_a_signature_by_someone_else_refuses_with_the_checks_reason(
+    service: RequestService, pki: LocalPki
+) -> None:
+    request_id = _portal_request(service, pki, key="880501300124")
+    shown = service.show(request_id)
+    assert shown["state"] == "refused"
+    assert shown["outcome"]["code"] == "signature-not-confirmed"
+    assert shown["outcome"]["details"]["reason"] == "identity-mismatch"
+    assert shown["signature_check"]["reason"] == "identity-mismatch"
+    assert shown["number"] is None
+
+
+def test_an_applicant_missing_from_the_state_database_is_refused(service: RequestService) -> None:
+    data = _example(service, "telecom-license")
+    data["applicant"] = data["applicant"] | {"bin": "160540009875", "name": "Белгісіз ЖШС"}  # in no database
+    request_id = service.new("telecom-license", "issue", "provider", data, CLERK)
+    assert service.submit(request_id, CLERK) == "refused"
+    assert service.show(request_id)["outcome"]["code"] == "applicant-not-found"
+
+
+def test_an_illegal_step_is_refused_and_changes_nothing(service: RequestService) -> None:
+    request_id = service.new(
+        "telecom-license", "issue", "portal", _example(service, "telecom-license"), COMPANY
+    )
+    before = service.show(request_id)
+    with pytest.raises(DomainRefusal) as caught:
+        service.pay(request_id, COMPANY)
+    assert "draft" in caught.value.message("ru")
+    assert service.show(request_id) == before
+
+
+def test_request_numbers_are_gapless_per_provider(service: RequestService, pki: LocalPki) -> None:
+    first = _portal_request(service, pki)
+    second = _portal_request(service, pki)
+    assert [service.show(i)["number"][-6:] for i in (first, second)] == ["000001", "000002"]
+
+
+def test_issuing_stores_a_signed_license_that_verifies(service: RequestService, pki: LocalPki) -> None:
+    import hashlib
+
+    from docgen.signing.verify import verify_pdf
+
+    request_id = _portal_request(service, pki)
+    number = service.issue(request_id, CLERK)
+    assert number == "LIC-MTCCOMCOM-2026-000001"
+    shown = service.show(request_id)
+    assert shown["state"] == "issued" and shown["outcome"]["code"] == "issued"
+    (document,) = shown["documents"]
+    assert document == {"kind": "license", "number": number, "sha256": document["sha256"], "status": "active"}
+    _kind, pdf, _data = service.document(request_id)
+    assert hashlib.sha256(pdf).hexdigest() == document["sha256"]
+    assert verify_pdf(pdf, pki.folder, expected_sha256=document["sha256"]).ok
+    with pytest.raises(DomainRefusal):
+        service.issue(request_id, CLERK)
+
+
+def test_a_reasoned_refusal_is_a_signed_document(service: RequestService, pki: LocalPki) -> None:
+    request_id = _portal_request(service, pki)
+    number = service.refuse(request_id, CLERK, "Біліктілік талаптарына сәйкес келмейді")
+    shown = service.show(request_id)
+    assert shown["state"] == "refused" and shown["outcome"]["code"] == "qualification-not-met"
+    assert shown["documents"][0]["kind"] == "refusal" and shown["documents"][0]["number"] == number
+
+
+def test_a_failure_while_rendering_leaves_the_store_as_it_was(
+    service: RequestService, pki: LocalPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_id = _portal_request(service, pki)
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("the renderer crashed")
+
+    monkeypatch.setattr(service.renderer, "render", broken)
+    with pytest.raises(RuntimeError):
+        service.issue(request_id, CLERK)
+    shown = service.show(request_id)
+    assert shown["state"] == "registered" and shown["documents"] == []
+    with service.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(documents)).scalar_one() == 0
+        series = connection.execute(select(counters.c.series)).scalars().all()
+        assert "license" not in series  # no document number consumed
+        assert connection.execute(select(func.count()).select_from(history)).scalar_one() == 5
+    monkeypatch.undo()
+    assert service.issue(request_id, CLERK) == "LIC-MTCCOMCOM-2026-000001"
