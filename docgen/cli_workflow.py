@@ -11,7 +11,7 @@ import click
 
 from docgen.errors import DocgenError
 
-__all__ = ["db", "demo_command", "overdue_command", "request"]
+__all__ = ["audit", "db", "demo_command", "overdue_command", "request"]
 
 
 def _fail(error: DocgenError) -> None:
@@ -240,3 +240,24 @@ def overdue_command(as_json: bool) -> None:
         click.echo(f"{row['due']} {row['number'] or '-'} {row['service']} {row['id']}")
     if not rows:
         click.echo("none")
+
+
+@click.group()
+def audit() -> None:
+    """Checks of the stored record."""
+
+
+@audit.command("verify")
+@json_option
+def audit_verify(as_json: bool) -> None:
+    """Verify every request's hash-chained history; exit 1 if any was altered."""
+    problems = _run(lambda: _service().audit())
+    if as_json:
+        _out({"ok": not problems, "problems": problems}, True)
+    else:
+        for problem in problems:
+            click.echo(f"{problem['id']}: entry {problem['entry'] or '-'}: {problem['problem']}")
+        click.echo(
+            "OK: every history chain is intact" if not problems else f"NOT OK: {len(problems)} request(s)"
+        )
+    sys.exit(1 if problems else 0)

@@ -257,6 +257,33 @@ class RequestService:
             {"id": r.id, "service": r.service, "number": r.number, "due": r.due_on.isoformat()} for r in rows
         ]
 
+    def audit(self) -> list[dict[str, Any]]:
+        """Every request whose history chain is broken or does not replay: empty when all is well."""
+        from docgen.domain.errors import BrokenHistory
+        from docgen.domain.history import verify_chain
+
+        problems = []
+        with self.engine.connect() as connection:
+            ids = connection.execute(
+                select(requests_table.c.id).order_by(requests_table.c.created_at)
+            ).scalars()
+            for request_id in list(ids):
+                chain = store.entries(connection, request_id)
+                broken = verify_chain(chain)
+                if broken is not None:
+                    problems.append({"id": request_id, "entry": broken + 1, "problem": "hash chain broken"})
+                    continue
+                try:
+                    request, row = store.load(connection, self.catalog, request_id)
+                except BrokenHistory as error:
+                    problems.append({"id": request_id, "entry": None, "problem": error.message("ru")})
+                    continue
+                if row.state != request.state or row.number != request.number:
+                    problems.append(
+                        {"id": request_id, "entry": None, "problem": "row differs from its history"}
+                    )
+        return problems
+
     # -- plumbing ----------------------------------------------------------------------------
     def _service(self, code: str) -> Service:
         if code not in self.catalog:

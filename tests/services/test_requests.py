@@ -38,10 +38,10 @@ class SteppingClock(Clock):
         return next(self.moments)
 
 
-@pytest.fixture
-def service(engine: Engine, pki: LocalPki, renderer: Renderer) -> Iterator[RequestService]:
+def make_service(engine: Engine, pki: LocalPki, renderer: Renderer) -> RequestService:
+    """The use cases over a test database, the session PKI and a stepping clock."""
     seed_people(engine, renderer.catalog)
-    yield RequestService(
+    return RequestService(
         engine=engine,
         catalog=renderer.catalog,
         registry=TableStateRegistry(engine),
@@ -52,6 +52,11 @@ def service(engine: Engine, pki: LocalPki, renderer: Renderer) -> Iterator[Reque
         checker=CmsRequestChecker(TrustStore.from_folder(pki.folder)),
         clock=SteppingClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)),
     )
+
+
+@pytest.fixture
+def service(engine: Engine, pki: LocalPki, renderer: Renderer) -> Iterator[RequestService]:
+    yield make_service(engine, pki, renderer)
 
 
 def _example(service: RequestService, code: str) -> dict[str, Any]:
@@ -170,3 +175,21 @@ def test_a_failure_while_rendering_leaves_the_store_as_it_was(
         assert connection.execute(select(func.count()).select_from(history)).scalar_one() == 5
     monkeypatch.undo()
     assert service.issue(request_id, CLERK) == "LIC-MTCCOMCOM-2026-000001"
+
+
+def test_audit_finds_a_history_row_edited_behind_the_applications_back(
+    service: RequestService, pki: LocalPki
+) -> None:
+    from sqlalchemy import text
+
+    request_id = _portal_request(service, pki)
+    assert service.audit() == []
+    if service.engine.dialect.name != "sqlite":
+        pytest.skip("on PostgreSQL the trigger refuses the edit itself (tested in the storage tests)")
+    with service.engine.begin() as connection:  # an attacker with the file: drop the guard, edit
+        connection.execute(text("DROP TRIGGER history_no_update"))
+        connection.execute(
+            text("UPDATE history SET entry = json_set(entry, '$.actor.login', 'someone') WHERE seq = 2")
+        )
+    (problem,) = service.audit()
+    assert problem["id"] == request_id and problem["entry"] == 2
