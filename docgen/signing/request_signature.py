@@ -53,6 +53,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from asn1crypto import algos, cms, core, keys, pem
+from asn1crypto import tsp as _tsp  # noqa: F401 - registers CMS attribute names (signing_certificate_v2)
+
+# before any CMSAttributeType is built here: asn1crypto caches its name map on first use,
+# and pyHanko needs those names later in the same process.
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm

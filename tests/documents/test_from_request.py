@@ -1,0 +1,330 @@
+"""The output document's data, built from a stored request: valid, renderable, mapped as documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import pytest
+
+from docgen.config import PROJECT_ROOT
+from docgen.documents import get_kind
+from docgen.documents.from_request import (
+    PLACEHOLDER_ANGLE,
+    PLACEHOLDER_BIN,
+    Signer,
+    document_data,
+    parse_bands,
+    parse_resource_numbers,
+)
+from docgen.documents.validation import validate
+from docgen.domain.catalog import Catalog, Service
+from docgen.errors import MissingField, UnknownKind
+from docgen.rendering.core import Renderer
+from tests.conftest import pdf_text
+
+CATALOG = Catalog.load(PROJECT_ROOT / "forms")
+CASES = [
+    pytest.param(service.code, kind, id=f"{service.code}-{kind}")
+    for service in CATALOG
+    for kind in service.outputs
+]
+
+SIGNER = Signer(
+    name="Әбенов Қ. Ү.",
+    position={"kk": "Комитет төрағасы", "ru": "Председатель Комитета"},
+    city={"kk": "Астана қаласы", "ru": "город Астана"},
+)
+ISSUED_ON = dt.date(2026, 11, 24)
+NUMBER = "DOC-TEST-2026-000007"
+REASON = {
+    "kk": "Біліктілік талаптарына сәйкес келмейді.",
+    "ru": "Не соответствует квалификационным требованиям.",
+}
+EXTRA: dict[str, Any] = {
+    "reason": REASON,
+    "license_number": "LIC-TEST-2026-000001",
+    "license_date": "2026-11-20",
+}
+
+
+def _build(code: str, kind: str, **extra: Any) -> dict[str, Any]:
+    service = CATALOG.get(code)
+    return document_data(
+        kind,
+        service,
+        dict(service.example),
+        number=NUMBER,
+        issued_on=ISSUED_ON,
+        signer=SIGNER,
+        extra=EXTRA | extra,
+    )
+
+
+def _party_of(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "license": lambda: data["licensee"],
+        "license-annex": lambda: data["licensee"],
+        "permit": lambda: data["permittee"],
+        "media-certificate": lambda: data["distributor"],
+        "numbering-order": lambda: data["operator"],
+        "refusal": lambda: data["applicant"],
+    }[kind]()
+
+
+@pytest.mark.parametrize(("code", "kind"), CASES)
+def test_every_output_of_every_service_is_valid_and_renders(code: str, kind: str, renderer: Renderer) -> None:
+    service = CATALOG.get(code)
+    applicant = service.example["applicant"]
+    data = _build(code, kind)
+    validate(kind, get_kind(kind).schema(), data)
+    html = renderer.render(kind, data, "kk", "html").decode("utf-8")
+    assert NUMBER in html
+    assert data["number"] == NUMBER
+    party = _party_of(kind, data)
+    assert party["name"] == {"kk": applicant["name"], "ru": applicant["name"]}
+    if kind != "refusal":
+        identifier = "bin" if applicant["kind"] == "legal" else "iin"
+        assert party[identifier] == applicant[identifier]
+    provider = data.get("licensor", data.get("issuing_body", data.get("registrar", data.get("authority"))))
+    assert (provider["name"] if provider else data["issuer"]) == service.provider
+
+
+@pytest.mark.parametrize("code", [service.code for service in CATALOG])
+def test_the_refusal_carries_the_reason_the_request_and_the_signatory(code: str, renderer: Renderer) -> None:
+    example = CATALOG.get(code).example
+    data = _build(code, "refusal")
+    assert data["reason"] == REASON
+    assert data["request"] == {"number": example["number"], "submitted_on": example["filed_on"]}
+    assert data["issued_on"] == ISSUED_ON.isoformat()
+    assert data["signatory"] == {"position": dict(SIGNER.position), "name": SIGNER.name}
+    html = renderer.render("refusal", data, "ru", "html").decode("utf-8")
+    assert REASON["ru"] in html and example["number"] in html
+
+
+def test_a_reason_given_as_one_string_serves_both_languages() -> None:
+    assert _build("telecom-license", "refusal", reason="Себеп / Причина")["reason"] == {
+        "kk": "Себеп / Причина",
+        "ru": "Себеп / Причина",
+    }
+
+
+def test_a_refusal_needs_a_reason_and_the_request_number() -> None:
+    service = CATALOG.get("telecom-license")
+    with pytest.raises(MissingField) as caught:
+        document_data(
+            "refusal", service, dict(service.example), number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
+        )
+    assert caught.value.field == "reason"
+    request = {key: value for key, value in service.example.items() if key != "number"}
+    with pytest.raises(MissingField) as caught:
+        document_data(
+            "refusal", service, request, number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER, extra=EXTRA
+        )
+    assert caught.value.field == "request.number"
+
+
+def test_the_refusal_authority_takes_given_requisites_else_logs_its_placeholders(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
+        data = _build("archaeology-license", "refusal")
+    assert data["authority"]["bin"] == PLACEHOLDER_BIN
+    assert all(field in caplog.text for field in ("authority.address", "authority.bin", "authority.phone"))
+    authority = {
+        "address": {"kk": "Астана қ., Орынбор к-сі, 8", "ru": "г. Астана, ул. Орынбор, 8"},
+        "bin": "120340001230",
+        "phone": "8 (7172) 74-05-68",
+    }
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
+        data = _build("archaeology-license", "refusal", authority=authority)
+    assert data["authority"] == {"name": CATALOG.get("archaeology-license").provider} | authority
+    assert caplog.text == ""
+
+
+def test_the_license_maps_activity_territory_and_licensor() -> None:
+    data = _build("telecom-license", "license")
+    service = CATALOG.get("telecom-license")
+    assert data["activity"]["kk"] == f"{service.title['kk']}: Деректерді беру қызметтері"
+    assert data["activity"]["ru"] == f"{service.title['ru']}: Услуги передачи данных"
+    assert data["special_conditions"]["ru"] == (
+        "Территория оказания услуг: города Алматы и Астана, Алматинская область."
+    )
+    assert data["licensor"] == {"name": service.provider, "head": SIGNER.name}
+    assert data["place"] == dict(SIGNER.city)
+    assert data["issued_on"] == "2026-11-24"
+
+
+def test_a_license_without_a_sub_kind_or_territory_has_the_title_and_no_special_conditions() -> None:
+    data = _build("cotton-warehouse-license", "license")
+    service = CATALOG.get("cotton-warehouse-license")
+    assert data["activity"] == service.title
+    assert data["special_conditions"] == {"kk": "Ерекше шарттар жоқ.", "ru": "Особых условий нет."}
+
+
+def test_an_individual_applicant_is_named_by_iin() -> None:
+    permittee = _build("radio-device-permit", "permit")["permittee"]
+    assert permittee["kind"] == "individual" and permittee["iin"] == "880501300124" and "bin" not in permittee
+
+
+def test_the_annex_needs_the_license_and_takes_its_sub_kind() -> None:
+    data = _build("telecom-license", "license-annex", annex_no="002")
+    assert data["license"] == {"number": "LIC-TEST-2026-000001", "issued_on": "2026-11-20"}
+    assert data["annex_no"] == "002"
+    assert data["subtypes"] == [{"kk": "Деректерді беру қызметтері", "ru": "Услуги передачи данных"}]
+    assert _build("telecom-license", "license-annex", annex_no=None)["annex_no"] == "000007"
+    service = CATALOG.get("telecom-license")
+    with pytest.raises(MissingField) as caught:
+        document_data(
+            "license-annex",
+            service,
+            dict(service.example),
+            number=NUMBER,
+            issued_on=ISSUED_ON,
+            signer=SIGNER,
+            extra={"license_date": dt.date(2026, 11, 20)},
+        )
+    assert caught.value.field == "extra.license_number"
+
+
+def test_the_cotton_annex_lists_the_warehouse() -> None:
+    (item,) = _build("cotton-warehouse-license", "license-annex")["objects"]
+    assert item["kind"] == "object"
+    assert (
+        item["address"]["kk"]
+        == CATALOG.get("cotton-warehouse-license").example["fields"]["warehouse_address"]
+    )
+
+
+def test_the_spectrum_permit_reads_bands_from_the_request_and_marks_the_coordinates(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
+        data = _build("radio-spectrum-permit", "permit")
+    assert data["permit_type"] == "radio-spectrum"
+    assert data["bands"] == [
+        {"from": "453", "to": "453,5", "unit": "mhz"},
+        {"from": "463", "to": "463,5", "unit": "mhz"},
+    ]
+    assert data["radio_service"] == {"kk": "Құрлықтағы жылжымалы қызмет", "ru": "Сухопутная подвижная служба"}
+    (row,) = data["equipment"]
+    assert row["count"] == 4 and row["frequencies"] == "453–453,5 МГц / 463–463,5 МГц"
+    (site,) = data["sites"]
+    assert site["latitude"] == site["longitude"] == PLACEHOLDER_ANGLE
+    assert "sites.0.latitude" in caplog.text
+    assert data["valid_from"] == "2026-11-24" and "valid_until" not in data
+
+
+def test_the_permit_takes_what_the_issuing_step_knows() -> None:
+    sites = [
+        {
+            "address": {"kk": "Алматы қ., Әл-Фараби даңғылы, 77/8", "ru": "г. Алматы, пр. аль-Фараби, 77/8"},
+            "latitude": "43°13′05″",
+            "longitude": "76°55′40″",
+        }
+    ]
+    data = _build("radio-spectrum-permit", "permit", sites=sites, valid_until=dt.date(2031, 11, 30))
+    assert data["sites"] == sites and data["valid_until"] == "2031-11-30"
+
+
+def test_the_device_permit_builds_its_row_from_the_request_text() -> None:
+    data = _build("radio-device-permit", "permit")
+    fields = CATALOG.get("radio-device-permit").example["fields"]
+    assert data["permit_type"] == "radio-device"
+    (row,) = data["equipment"]
+    assert row["count"] == fields["quantity"]
+    assert fields["equipment"] in row["name"]["kk"]
+    assert data["sites"][0]["address"]["kk"] == fields["installation_address"]
+    assert fields["spectrum_permit"] in data["purpose"]["ru"]
+
+
+def test_the_numbering_order_maps_action_request_and_resource() -> None:
+    data = _build("numbering-resource", "numbering-order")
+    example = CATALOG.get("numbering-resource").example
+    assert data["action"] == "allocate"
+    assert data["request"] == {"date": example["filed_on"], "number": example["number"]}
+    assert data["date"] == "2026-11-24"
+    (resource,) = data["resources"]
+    assert resource == {
+        "kind": "number-range",
+        "code": "727",
+        "range_from": "3560000",
+        "range_to": "3569999",
+        "quantity": 10000,
+        "territory": {"kk": "город Алматы", "ru": "город Алматы"},
+        "purpose": {"kk": "сеть фиксированной телефонной связи", "ru": "сеть фиксированной телефонной связи"},
+    }
+    assert data["basis"]["ru"].startswith("стандартом государственной услуги «Выделение ресурса нумерации")
+    assert "утвержденным постановлением Правительства" in data["basis"]["ru"]
+    assert "№ 1152 қаулысымен бекітілген" in data["basis"]["kk"]
+
+
+def test_a_withdrawal_order_follows_the_request_action() -> None:
+    service = CATALOG.get("numbering-resource")
+    request = dict(service.example) | {"action": "withdraw"}
+    data = document_data(
+        "numbering-order", service, request, number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
+    )
+    assert data["action"] == "withdraw"
+
+
+def test_the_media_certificate_maps_the_outlet() -> None:
+    data = _build("foreign-media-registration", "media-certificate")
+    fields = CATALOG.get("foreign-media-registration").example["fields"]
+    assert data["outlet"]["name"] == fields["outlet_name"]
+    assert data["outlet"]["kind"] == "print"
+    assert data["outlet"]["languages"] == [{"kk": "орыс тілі", "ru": "орыс тілі"}]
+    assert data["territory"] == {"kk": "Маңғыстау облысы", "ru": "Маңғыстау облысы"}
+    assert data["registrar"] == {"name": CATALOG.get("foreign-media-registration").provider}
+
+
+def test_a_kind_the_service_does_not_output_is_refused() -> None:
+    service: Service = CATALOG.get("telecom-license")
+    with pytest.raises(UnknownKind):
+        document_data(
+            "permit", service, dict(service.example), number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "bands"),
+    [
+        (
+            "453–453,5 / 463–463,5 МГц",
+            [{"from": "453", "to": "453,5", "unit": "mhz"}, {"from": "463", "to": "463,5", "unit": "mhz"}],
+        ),
+        ("2400-2483.5 MHz", [{"from": "2400", "to": "2483,5", "unit": "mhz"}]),
+        ("11,7 ГГц; 136 кГц", [{"from": "11,7", "unit": "ghz"}, {"from": "136", "unit": "khz"}]),
+        ("453 МГц / ёлка", None),
+        ("453–453,5", None),
+    ],
+)
+def test_bands_read_from_a_request_text(text: str, bands: list[dict[str, str]] | None) -> None:
+    assert parse_bands(text) == bands
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "numbers"),
+    [
+        (
+            "number-range",
+            "727 356-00-00 – 727 356-99-99",
+            {"code": "727", "range_from": "3560000", "range_to": "3569999"},
+        ),
+        ("number-range", "7172790000 - 7172794999", {"range_from": "7172790000", "range_to": "7172794999"}),
+        ("short-number", "1477", {"range_from": "1477"}),
+        ("access-code", "8-10", {"code": "8-10"}),
+        ("network-code", "любой свободный", {}),
+    ],
+)
+def test_resource_numbers_read_from_a_request_text(kind: str, text: str, numbers: dict[str, str]) -> None:
+    assert parse_resource_numbers(kind, text) == numbers
+
+
+def test_the_telecom_license_renders_to_pdf(renderer: Renderer) -> None:
+    pdf = renderer.render("license", _build("telecom-license", "license"), "kk", "pdf")
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert NUMBER in text and "Дала Телеком" in text
