@@ -171,6 +171,18 @@ class RequestService:
             step.apply("refuse", clerk, outcome="qualification-not-met", reason=reason, document=number)
             return number
 
+    def refuse_unpaid(self, request_id: str) -> str:
+        """The payment did not come: refused for no payment (the gateway's or clerk's step)."""
+        with self._step(request_id) as step:
+            step.apply("refuse", SYSTEM, outcome="no-payment")
+            return step.request.state
+
+    def refuse_authorization(self, request_id: str) -> str:
+        """The applicant's authorisation failed (login or certificate): refused before anything else."""
+        with self._step(request_id) as step:
+            step.apply("refuse", SYSTEM, outcome="authorization-refused")
+            return step.request.state
+
     def _into_review(self, step: _Step, clerk: Actor) -> None:
         if step.request.state == "registered":
             step.apply("start-review", clerk)

@@ -193,3 +193,23 @@ def test_audit_finds_a_history_row_edited_behind_the_applications_back(
         )
     (problem,) = service.audit()
     assert problem["id"] == request_id and problem["entry"] == 2
+
+
+def test_a_failure_while_signing_leaves_the_store_as_it_was(
+    service: RequestService, pki: LocalPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.errors import SigningFailed
+
+    request_id = _portal_request(service, pki)
+    signer = service.signers.for_provider("mtc-communications-committee")
+
+    def broken(pdf: bytes) -> bytes:
+        raise SigningFailed(detail="the key store is unavailable")
+
+    monkeypatch.setattr(signer, "sign", broken)
+    with pytest.raises(SigningFailed):
+        service.issue(request_id, CLERK)
+    shown = service.show(request_id)
+    assert shown["state"] == "registered" and shown["documents"] == []
+    monkeypatch.undo()
+    assert service.issue(request_id, CLERK) == "LIC-MTCCOMCOM-2026-000001"
