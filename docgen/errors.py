@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # only for the annotation: at run time this module imports no
 __all__ = [
     "AssetRefused",
     "DocgenError",
+    "DocumentNotFound",
     "DomainRefusal",
     "InvalidData",
     "InvalidDate",
@@ -241,3 +242,13 @@ class DomainRefusal(DocgenError):
 class RequestNotFound(DocgenError):
     code = "request-not-found"
     messages = {"kk": "Өтініш табылмады: {id}", "ru": "Заявление не найдено: {id}"}
+
+
+class DocumentNotFound(DocgenError):
+    """A reissue or duplicate names a license this system has not issued, or one no longer active."""
+
+    code = "document-not-found"
+    messages = {
+        "kk": "Әрекет етуші құжат табылмады: № {number}",
+        "ru": "Действующий документ не найден: № {number}",
+    }

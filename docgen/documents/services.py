@@ -101,6 +101,7 @@ def service_schema(kind: str, service: Service) -> dict[str, Any]:
         {
             "service": {"const": service.code},
             "number": TEXT,
+            "license_number": TEXT,
             "filed_on": DATE,
             "channel": {"enum": list(service.raw.get("channels") or CHANNELS)},
             "action": action,

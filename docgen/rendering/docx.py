@@ -53,6 +53,7 @@ _STYLES: dict[str, tuple[float, bool, bool, Any, float]] = {
 _CLASS_STYLES = {
     "authority": "Docgen Authority",
     "subtitle": "Docgen Subtitle",
+    "duplicate-mark": "Docgen Heading",
     "hint": "Docgen Hint",
     "note": "Docgen Note",
     "form-mark": "Docgen Mark",

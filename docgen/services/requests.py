@@ -31,7 +31,7 @@ from docgen.domain.history import Actor
 from docgen.domain.numbering import REQUEST_SERIES, document_number, request_number
 from docgen.domain.ports import Clock, PaymentGateway, StateRegistry, SystemClock
 from docgen.domain.request import Request
-from docgen.errors import DocgenError, DomainRefusal, RequestNotFound
+from docgen.errors import DocgenError, DocumentNotFound, DomainRefusal, RequestNotFound
 
 __all__ = ["RequestNotFound", "RequestService", "signed_payload"]
 
@@ -188,27 +188,42 @@ class RequestService:
             step.apply("start-review", clerk)
 
     def _document(self, step: _Step, service: Service, kind: str, clerk: Actor, **extra: Any) -> str:
+        """Number, build, render (kk+ru), sign and store the document, in the step's transaction.
+
+        A reissue is a new version of the license it names (``license_number``),
+        which becomes *replaced*; a duplicate is the same license marked
+        ТЕЛНҰСҚА / ДУБЛИКАТ under the original's number plus ``-D<n>``.
+        """
         from docgen.documents.from_request import Signer, document_data
 
         today = self.clock.now().date()
-        sequence = next_value(step.connection, service.provider_code, today.year, kind)
-        number = document_number(kind, service.provider_code, today.year, sequence)
         signer = self.signers.for_provider(service.provider_code)
-        person = Signer(
-            name=signer.identity.name,
-            position=_split(signer.identity.position),
-            city={"kk": "Астана қаласы", "ru": "город Астана"},
-        )
-        data = document_data(
-            kind,
-            service,
-            step.row.data | {"number": step.request.number},
-            number=number,
-            issued_on=today,
-            signer=person,
-            extra=extra,
-        )
+        previous = self._previous(step, kind) if kind != "refusal" else None
+        if previous is not None and step.request.action == "duplicate":
+            number = f"{previous.number}-D{store.duplicates_of(step.connection, previous.number) + 1}"
+            data = dict(previous.data) | {"duplicate": True}
+        else:
+            sequence = next_value(step.connection, service.provider_code, today.year, kind)
+            number = document_number(kind, service.provider_code, today.year, sequence)
+            person = Signer(
+                name=signer.identity.name,
+                position=_split(signer.identity.position),
+                city={"kk": "Астана қаласы", "ru": "город Астана"},
+            )
+            data = document_data(
+                kind,
+                service,
+                step.row.data | {"number": step.request.number},
+                number=number,
+                issued_on=today,
+                signer=person,
+                extra=extra,
+            )
         pdf = signer.sign(self.renderer.render(kind, data, "kk+ru", "pdf"))
+        replaces, version = None, 1
+        if previous is not None:
+            replaces = previous.id if step.request.action == "reissue" else None
+            version = previous.version + (1 if step.request.action == "reissue" else 0)
         store.add_document(
             step.connection,
             request_id=step.request.id,
@@ -218,8 +233,21 @@ class RequestService:
             pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(),
             at=self.clock.now(),
+            replaces=replaces,
+            version=version,
+            duplicate=previous is not None and step.request.action == "duplicate",
         )
         return number
+
+    def _previous(self, step: _Step, kind: str) -> Any:
+        """The license a reissue or duplicate request names, which must be active."""
+        if step.request.action not in ("reissue", "duplicate"):
+            return None
+        number = step.row.data.get("license_number")
+        found = store.active_document(step.connection, kind, number) if number else None
+        if found is None:
+            raise DocumentNotFound(number=number or "—")
+        return found
 
     # -- reading -----------------------------------------------------------------------------
     def show(self, request_id: str) -> dict[str, Any]:

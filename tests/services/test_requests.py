@@ -213,3 +213,58 @@ def test_a_failure_while_signing_leaves_the_store_as_it_was(
     assert shown["state"] == "registered" and shown["documents"] == []
     monkeypatch.undo()
     assert service.issue(request_id, CLERK) == "LIC-MTCCOMCOM-2026-000001"
+
+
+def _license_issued(service: RequestService, pki: LocalPki) -> str:
+    number = service.issue(_portal_request(service, pki), CLERK)
+    assert number is not None
+    return number
+
+
+def _follow_up(service: RequestService, pki: LocalPki, action: str, license_number: str) -> str:
+    data = _example(service, "telecom-license") | {"license_number": license_number}
+    request_id = service.new("telecom-license", action, "provider", data, CLERK)
+    service.submit(request_id, CLERK)
+    service.pay(request_id, CLERK, receipt="QR-1")
+    service.sign(request_id, CLERK)
+    return request_id
+
+
+def test_a_reissue_is_a_new_version_that_replaces_the_old_license(
+    service: RequestService, pki: LocalPki
+) -> None:
+    original = _license_issued(service, pki)
+    request_id = _follow_up(service, pki, "reissue", original)
+    new_number = service.issue(request_id, CLERK)
+    with service.engine.connect() as connection:
+        from docgen.adapters.db import store
+
+        rows = {row.number: row for row in store.document_rows(connection, request_id)}
+        old = store.active_document(connection, "license", original)
+    assert new_number != original and rows[new_number].version == 2
+    assert old is None  # the original is no longer active: it was replaced
+    first = service.show(service.show(request_id)["id"])["documents"][0]
+    assert first["status"] == "active"
+
+
+def test_a_duplicate_is_the_same_license_marked_as_such(service: RequestService, pki: LocalPki) -> None:
+    from tests.conftest import pdf_text
+
+    original = _license_issued(service, pki)
+    request_id = _follow_up(service, pki, "duplicate", original)
+    number = service.issue(request_id, CLERK)
+    assert number == f"{original}-D1"
+    _kind, pdf, data = service.document(request_id)
+    assert data["number"] == original and data["duplicate"] is True
+    text = pdf_text(pdf)
+    assert "ТЕЛНҰСҚА" in text and "ДУБЛИКАТ" in text
+
+
+def test_a_reissue_of_an_unknown_license_is_refused_clearly(service: RequestService, pki: LocalPki) -> None:
+    from docgen.errors import DocumentNotFound
+
+    request_id = _follow_up(service, pki, "reissue", "LIC-NOPE-2026-000099")
+    with pytest.raises(DocumentNotFound) as caught:
+        service.issue(request_id, CLERK)
+    assert "LIC-NOPE-2026-000099" in caught.value.message("kk")
+    assert service.show(request_id)["state"] == "registered"

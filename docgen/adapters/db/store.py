@@ -19,7 +19,17 @@ from docgen.domain.catalog import Catalog
 from docgen.domain.history import HistoryEntry
 from docgen.domain.request import Request
 
-__all__ = ["add", "add_document", "document_rows", "entries", "load", "record", "row"]
+__all__ = [
+    "active_document",
+    "add",
+    "add_document",
+    "document_rows",
+    "duplicates_of",
+    "entries",
+    "load",
+    "record",
+    "row",
+]
 
 
 def add(connection: Connection, request: Request, provider: str, data: dict[str, Any]) -> None:
@@ -126,6 +136,24 @@ def add_document(
             .values(status="replaced", changed_at=at)
         )
     return document_id
+
+
+def active_document(connection: Connection, kind: str, number: str) -> Any:
+    """The active (not replaced, suspended or terminated) document of ``kind`` with ``number``."""
+    return connection.execute(
+        select(documents, registry.c.status)
+        .join(registry, registry.c.document_id == documents.c.id)
+        .where(documents.c.kind == kind, documents.c.number == number, registry.c.status == "active")
+    ).first()
+
+
+def duplicates_of(connection: Connection, number: str) -> int:
+    """How many duplicates of the document ``number`` were issued."""
+    return len(
+        connection.execute(
+            select(documents.c.id).where(documents.c.duplicate == 1, documents.c.number.like(f"{number}-D%"))
+        ).all()
+    )
 
 
 def document_rows(connection: Connection, request_id: str) -> list[Any]:
