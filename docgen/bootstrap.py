@@ -87,7 +87,7 @@ def make_request_service(database_url: str | None = None) -> Any:
     from docgen.adapters.calendar import KazakhstanCalendar
     from docgen.adapters.db.engine import make_engine
     from docgen.adapters.db.migrate import upgrade
-    from docgen.adapters.outside import SandboxGateway, TableStateRegistry
+    from docgen.adapters.outside import LocalNotary, SandboxGateway, TableStateRegistry
     from docgen.services.requests import RequestService
 
     engine = make_engine(database_url or os.environ.get("DATABASE_URL"))
@@ -103,7 +103,18 @@ def make_request_service(database_url: str | None = None) -> Any:
         renderer=renderer,
         signers=ProviderSigners(settings, renderer),
         checker=_LazyChecker(settings.pki_dir),
+        notary=LocalNotary(_registered_attorneys(renderer.catalog)),
     )
+
+
+def _registered_attorneys(catalog: Any) -> list[tuple[str, str]]:
+    """The demo notary system knows the powers of attorney of the service examples."""
+    known = []
+    for service in catalog:
+        representative = service.example.get("representative")
+        if representative:
+            known.append((representative["power_of_attorney"]["number"], representative["iin"]))
+    return known
 
 
 class _LazyChecker:

@@ -229,15 +229,17 @@ def request_document(request_id: str, fmt: str, lang: str, out: Path) -> None:
 
 
 @click.command("overdue")
+@click.option("--soon", default=0, show_default=True, help="Also list requests due within this many days.")
 @json_option
-def overdue_command(as_json: bool) -> None:
-    """Requests past their decision deadline."""
-    rows = _run(lambda: _service().overdue())
+def overdue_command(soon: int, as_json: bool) -> None:
+    """Requests past their decision deadline (and, with --soon N, those due soon)."""
+    rows = _run(lambda: _service().overdue(soon_days=soon))
     if as_json:
         _out(rows, True)
         return
     for row in rows:
-        click.echo(f"{row['due']} {row['number'] or '-'} {row['service']} {row['id']}")
+        mark = "OVERDUE" if row["overdue"] else "due soon"
+        click.echo(f"{row['due']} {mark:<8} {row['number'] or '-'} {row['service']} {row['id']}")
     if not rows:
         click.echo("none")
 

@@ -154,6 +154,8 @@ DATABASES: dict[str, Text] = {
     "legal-entities": Text(
         "Заңды тұлғалар мемлекеттік деректер қоры", "Государственная база данных юридических лиц"
     ),
+    # A representative's power of attorney not notarised on paper is looked up in БНАЖ / ЕНИС.
+    "notary": Text("Бірыңғай нотариаттық ақпараттық жүйе", "Единая нотариальная информационная система"),
 }
 
 

@@ -29,7 +29,7 @@ from docgen.domain.deadlines import WorkingCalendar, deadline_for
 from docgen.domain.errors import DomainError
 from docgen.domain.history import Actor
 from docgen.domain.numbering import REQUEST_SERIES, document_number, request_number
-from docgen.domain.ports import Clock, PaymentGateway, StateRegistry, SystemClock
+from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
 from docgen.domain.request import Request
 from docgen.errors import DocgenError, DocumentNotFound, DomainRefusal, RequestNotFound
 
@@ -51,6 +51,7 @@ class RequestService:
     signers: Any
     checker: Any
     clock: Clock = field(default_factory=SystemClock)
+    notary: NotaryRegistry | None = None
 
     # -- filing ----------------------------------------------------------------------------
     def new(self, service_code: str, action: str, channel: str, data: dict[str, Any], actor: Actor) -> str:
@@ -74,8 +75,9 @@ class RequestService:
         return request.id
 
     def submit(self, request_id: str, actor: Actor) -> str:
-        """Submit; on assisted channels also check the applicant in the state database."""
-        found = self._lookup_applicant(request_id)
+        """Submit; on assisted channels also check the applicant in the state database and a
+        representative's power of attorney in the notary system (unless notarised on paper)."""
+        found, attorney_ok = self._lookup_applicant(request_id)
         with self._step(request_id) as step:
             step.apply("submit", actor)
             if step.request.state == "submitted" and step.request.channel != "portal":
@@ -83,18 +85,28 @@ class RequestService:
                     kind = step.row.data["applicant"]["kind"]
                     database = "legal-entities" if kind == "legal" else "individuals"
                     step.apply("refuse", SYSTEM, outcome="applicant-not-found", database=database)
+                elif not attorney_ok:
+                    step.apply("refuse", SYSTEM, outcome="applicant-not-found", database="notary")
                 else:
                     step.apply("check-applicant", SYSTEM)
             return step.request.state
 
-    def _lookup_applicant(self, request_id: str) -> Any:
-        """Ask the state database first, outside the write transaction (it is an outside system)."""
+    def _lookup_applicant(self, request_id: str) -> tuple[Any, bool]:
+        """Ask the outside systems first, outside the write transaction."""
         with self.engine.connect() as connection:
             found = store.row(connection, request_id)
         if found is None:
             raise RequestNotFound(id=request_id)
         applicant = found.data["applicant"]
-        return self.registry.find(applicant.get("bin") or applicant.get("iin"))
+        person = self.registry.find(applicant.get("bin") or applicant.get("iin"))
+        representative = found.data.get("representative")
+        attorney_ok = True
+        if representative and not representative["power_of_attorney"]["notarized"] and self.notary:
+            attorney = representative["power_of_attorney"]
+            attorney_ok = self.notary.power_of_attorney_valid(
+                attorney["number"], dt.date.fromisoformat(attorney["date"]), representative["iin"]
+            )
+        return person, attorney_ok
 
     def pay(self, request_id: str, actor: Actor, receipt: str | None = None) -> str:
         """Portal: the payment gateway confirms through its signed callback; else a paper receipt."""
@@ -283,18 +295,29 @@ class RequestService:
         last = docs[-1]
         return last.kind, bytes(last.pdf), dict(last.data)
 
-    def overdue(self, today: dt.date | None = None) -> list[dict[str, Any]]:
+    def overdue(self, today: dt.date | None = None, soon_days: int = 0) -> list[dict[str, Any]]:
+        """Undecided requests past their due date; with ``soon_days``, also those due that soon."""
         today = today or self.clock.now().date()
+        limit = today + dt.timedelta(days=soon_days) if soon_days else today - dt.timedelta(days=1)
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(requests_table).where(
+                select(requests_table)
+                .where(
                     requests_table.c.due_on.is_not(None),
                     requests_table.c.state.not_in(("issued", "refused")),
-                    requests_table.c.due_on < today,
+                    requests_table.c.due_on <= limit,
                 )
+                .order_by(requests_table.c.due_on)
             ).all()
         return [
-            {"id": r.id, "service": r.service, "number": r.number, "due": r.due_on.isoformat()} for r in rows
+            {
+                "id": r.id,
+                "service": r.service,
+                "number": r.number,
+                "due": r.due_on.isoformat(),
+                "overdue": r.due_on < today,
+            }
+            for r in rows
         ]
 
     def audit(self) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from docgen.adapters.calendar import KazakhstanCalendar
 from docgen.adapters.db.tables import counters, documents, history
-from docgen.adapters.outside import SandboxGateway, TableStateRegistry
+from docgen.adapters.outside import LocalNotary, SandboxGateway, TableStateRegistry
 from docgen.bootstrap import ProviderSigners
 from docgen.config import SigningSettings
 from docgen.demo import seed_people
@@ -51,6 +51,7 @@ def make_service(engine: Engine, pki: LocalPki, renderer: Renderer) -> RequestSe
         signers=ProviderSigners(SigningSettings(pki_dir=pki.folder), renderer),
         checker=CmsRequestChecker(TrustStore.from_folder(pki.folder)),
         clock=SteppingClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)),
+        notary=LocalNotary([("17/26", "920214450117")]),
     )
 
 
@@ -268,3 +269,34 @@ def test_a_reissue_of_an_unknown_license_is_refused_clearly(service: RequestServ
         service.issue(request_id, CLERK)
     assert "LIC-NOPE-2026-000099" in caught.value.message("kk")
     assert service.show(request_id)["state"] == "registered"
+
+
+def _with_representative(service: RequestService, notarized: bool, number: str) -> str:
+    data = _example(service, "telecom-license") | {
+        "representative": {
+            "name": "Ким Виктория Александровна",
+            "iin": "920214450117",
+            "power_of_attorney": {"number": number, "date": "2026-09-01", "notarized": notarized},
+        }
+    }
+    request_id = service.new("telecom-license", "issue", "provider", data, CLERK)
+    service.submit(request_id, CLERK)
+    return request_id
+
+
+def test_a_power_of_attorney_unknown_to_the_notary_system_is_refused(service: RequestService) -> None:
+    assert service.show(_with_representative(service, False, "17/26"))["state"] == "awaiting-payment"
+    refused = service.show(_with_representative(service, False, "99/99"))
+    assert refused["outcome"] == {"code": "applicant-not-found", "details": {"database": "notary"}}
+    assert service.show(_with_representative(service, True, "99/99"))["state"] == "awaiting-payment"
+
+
+def test_overdue_and_due_soon_are_queryable(service: RequestService, pki: LocalPki) -> None:
+    request_id = _portal_request(service, pki)  # registered 2026-11-20, due 2026-12-07
+    assert service.overdue(today=dt.date(2026, 12, 7)) == []
+    (soon,) = service.overdue(today=dt.date(2026, 12, 5), soon_days=2)
+    assert soon["id"] == request_id and soon["overdue"] is False
+    (late,) = service.overdue(today=dt.date(2026, 12, 8))
+    assert late["overdue"] is True
+    service.issue(request_id, CLERK)
+    assert service.overdue(today=dt.date(2026, 12, 8)) == []
