@@ -245,9 +245,9 @@ def gallery(out: Path, dpi: int) -> None:
 
 def _register_signing_commands() -> None:
     from docgen.cli_deadlines import deadline_command
-    from docgen.cli_workflow import audit, db, demo_command, overdue_command, request
+    from docgen.cli_workflow import audit, db, demo_command, document, overdue_command, request
 
-    for command in (audit, db, demo_command, overdue_command, request):
+    for command in (audit, db, demo_command, document, overdue_command, request):
         main.add_command(command)
     from docgen.cli_signing import pki, sign_command, verify_command
 

@@ -11,7 +11,7 @@ import click
 
 from docgen.errors import DocgenError
 
-__all__ = ["audit", "db", "demo_command", "overdue_command", "request"]
+__all__ = ["audit", "db", "demo_command", "document", "overdue_command", "request"]
 
 
 def _fail(error: DocgenError) -> None:
@@ -263,3 +263,18 @@ def audit_verify(as_json: bool) -> None:
             "OK: every history chain is intact" if not problems else f"NOT OK: {len(problems)} request(s)"
         )
     sys.exit(1 if problems else 0)
+
+
+@click.group()
+def document() -> None:
+    """Issued documents in the registry."""
+
+
+@document.command("status")
+@click.argument("number")
+@click.argument("status", type=click.Choice(["active", "suspended", "terminated"]))
+@json_option
+def document_status(number: str, status: str, as_json: bool) -> None:
+    """Suspend, terminate or reinstate the document NUMBER."""
+    result = _run(lambda: _service().set_document_status(number, status))
+    _out({"number": number, "status": result}, as_json, f"{number}: {result}")

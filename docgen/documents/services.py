@@ -19,6 +19,9 @@ TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
 IIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-iin"}
 BIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-bin"}
 CHANNELS = ["portal", "provider", "centre", "local-body"]
+#: What an electronic attachment may be (a scan or a PDF), and how large.
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ACTIONS = ["issue", "reissue", "duplicate", "allocate", "withdraw", "register"]
 
 
@@ -77,6 +80,8 @@ def service_schema(kind: str, service: Service) -> dict[str, Any]:
             "code": {"enum": [item.code for item in service.attachments]},
             "form": {"enum": ["paper", "electronic"]},
             "pages": {"type": "integer", "minimum": 1},
+            "media_type": {"enum": list(ATTACHMENT_TYPES)},
+            "size": {"type": "integer", "minimum": 1, "maximum": MAX_ATTACHMENT_BYTES},
         },
         ["code", "form"],
     )

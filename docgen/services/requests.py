@@ -320,6 +320,30 @@ class RequestService:
             for r in rows
         ]
 
+    def set_document_status(self, number: str, status: str) -> str:
+        """Suspend, terminate or reinstate an issued document in the registry (the document itself
+        never changes)."""
+        from sqlalchemy import update
+
+        from docgen.adapters.db.tables import documents, registry
+
+        if status not in ("active", "suspended", "terminated"):
+            raise DocgenError(detail=f"status must be active, suspended or terminated, not {status!r}")
+        with self.engine.begin() as connection:
+            found = connection.execute(
+                select(documents.c.id, registry.c.status)
+                .join(registry, registry.c.document_id == documents.c.id)
+                .where(documents.c.number == number)
+            ).first()
+            if found is None or found.status == "replaced":
+                raise DocumentNotFound(number=number)
+            connection.execute(
+                update(registry)
+                .where(registry.c.document_id == found.id)
+                .values(status=status, changed_at=self.clock.now())
+            )
+        return status
+
     def audit(self) -> list[dict[str, Any]]:
         """Every request whose history chain is broken or does not replay: empty when all is well."""
         from docgen.domain.errors import BrokenHistory

@@ -79,3 +79,27 @@ def test_normalize_fills_absent_optional_blocks_with_none(license_data: dict) ->
     assert filled["paper_copy"] is None
     assert filled["licensee"]["iin"] is None
     assert filled["licensee"]["bin"] == license_data["licensee"]["bin"]
+
+
+def _request_error(change: dict) -> InvalidData:  # type: ignore[type-arg]
+    from docgen.config import PROJECT_ROOT
+    from docgen.domain.catalog import Catalog
+
+    service = Catalog.load(PROJECT_ROOT / "forms").get("telecom-license")
+    kind = get_kind("request")
+    data = kind.example(service)
+    data["attachments"][0] = data["attachments"][0] | change
+    with pytest.raises(InvalidData) as caught:
+        validate("request", kind.schema(service), data)
+    return caught.value
+
+
+def test_an_attachment_of_a_type_not_accepted_is_named() -> None:
+    error = _request_error({"media_type": "application/x-msdownload"})
+    assert error.field == "attachments.0.media_type"
+    assert "application/pdf" in error.message("kk")
+
+
+def test_an_attachment_over_the_size_limit_is_named() -> None:
+    error = _request_error({"size": 50 * 1024 * 1024})
+    assert error.field == "attachments.0.size" and "10485760" in error.message("ru")
