@@ -14,31 +14,15 @@ from docgen.adapters.db.tables import documents
 from docgen.domain.history import Actor
 from docgen.rendering.core import Renderer
 from docgen.signing.pki import LocalPki
-from tests.services.test_requests import CLERK, COMPANY, SteppingClock, _portal_request, make_service
+from tests.services.test_requests import CLERK, COMPANY, _portal_request, make_service
 
 
 def _build(url: str, pki_dir: Path) -> Any:
-    from docgen.adapters.calendar import KazakhstanCalendar
     from docgen.adapters.db.engine import make_engine
-    from docgen.adapters.outside import SandboxGateway, TableStateRegistry
-    from docgen.bootstrap import ProviderSigners, make_renderer
-    from docgen.config import SigningSettings
-    from docgen.services.requests import RequestService
-    from docgen.signing.request_signature import CmsRequestChecker, TrustStore
+    from docgen.bootstrap import make_renderer
 
-    engine = make_engine(url)
-    renderer = make_renderer()
-    return RequestService(
-        engine=engine,
-        catalog=renderer.catalog,
-        registry=TableStateRegistry(engine),
-        gateway=SandboxGateway(b"test secret"),
-        calendar=KazakhstanCalendar(),
-        renderer=renderer,
-        signers=ProviderSigners(SigningSettings(pki_dir=pki_dir), renderer),
-        checker=CmsRequestChecker(TrustStore.from_folder(pki_dir)),
-        clock=SteppingClock(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)),
-    )
+    later = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)  # after the parent's history entries
+    return make_service(make_engine(url), LocalPki(pki_dir), make_renderer(), start=later)
 
 
 def _issue(url: str, pki_dir: str, request_id: str, queue: Any) -> None:

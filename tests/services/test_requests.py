@@ -38,7 +38,12 @@ class SteppingClock(Clock):
         return next(self.moments)
 
 
-def make_service(engine: Engine, pki: LocalPki, renderer: Renderer) -> RequestService:
+def make_service(
+    engine: Engine,
+    pki: LocalPki,
+    renderer: Renderer,
+    start: dt.datetime = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC),
+) -> RequestService:
     """The use cases over a test database, the session PKI and a stepping clock."""
     seed_people(engine, renderer.catalog)
     return RequestService(
@@ -50,7 +55,7 @@ def make_service(engine: Engine, pki: LocalPki, renderer: Renderer) -> RequestSe
         renderer=renderer,
         signers=ProviderSigners(SigningSettings(pki_dir=pki.folder), renderer),
         checker=CmsRequestChecker(TrustStore.from_folder(pki.folder)),
-        clock=SteppingClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)),
+        clock=SteppingClock(start),
         notary=LocalNotary([("17/26", "920214450117")]),
     )
 
