@@ -47,6 +47,32 @@ def test_history_rows_cannot_be_changed_or_deleted(engine: Engine, statement: st
         assert connection.execute(select(history.c.hash)).scalars().all() == ["h1"]
 
 
+@pytest.mark.parametrize("statement", ["UPDATE documents SET sha256 = 'forged'", "DELETE FROM documents"])
+def test_issued_documents_cannot_be_changed_or_deleted(engine: Engine, statement: str) -> None:
+    from docgen.adapters.db.tables import documents
+
+    _request(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(documents).values(
+                id="d1",
+                request_id="r1",
+                kind="license",
+                number="LIC-1",
+                version=1,
+                duplicate=0,
+                data={},
+                sha256="a" * 64,
+                pdf=b"%PDF",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(select(documents.c.sha256)).scalars().all() == ["a" * 64]
+
+
 def test_numbers_start_at_one_per_provider_year_and_series(engine: Engine) -> None:
     with engine.begin() as connection:
         assert [next_value(connection, "a", 2026, "license") for _ in range(3)] == [1, 2, 3]
