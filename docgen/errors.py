@@ -9,9 +9,11 @@ from`` so the cause is kept for logs but never shown as a traceback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-if TYPE_CHECKING:  # only for the annotation: at run time this module imports nothing of docgen
+from docgen.domain.errors import Bilingual
+
+if TYPE_CHECKING:
     from docgen.domain.errors import DomainError
 
 __all__ = [
@@ -36,29 +38,14 @@ __all__ = [
 LANGS = ("kk", "ru")
 
 
-class DocgenError(Exception):
+class DocgenError(Bilingual):
     """Base of every error docgen raises on purpose.
 
     Subclasses set ``messages``: a format string per language; the keyword
-    arguments given to the constructor fill it in.
+    arguments given to the constructor fill it in (see :class:`Bilingual`).
     """
 
     code: ClassVar[str] = "error"
-    messages: ClassVar[dict[str, str]] = {
-        "kk": "Қате: {detail}",
-        "ru": "Ошибка: {detail}",
-    }
-
-    def __init__(self, **params: Any) -> None:
-        self.params = params
-        super().__init__(self.message("ru"))
-
-    def message(self, lang: str = "ru") -> str:
-        """The error in ``lang`` (``kk`` or ``ru``; ``kk+ru`` gives both)."""
-        if "+" in lang:
-            return " / ".join(self.message(part) for part in lang.split("+"))
-        template = self.messages.get(lang) or self.messages["ru"]
-        return template.format(**self.params)
 
 
 class UnknownKind(DocgenError):

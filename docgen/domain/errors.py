@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 __all__ = [
     "ActionNotOffered",
     "ActorNotAllowed",
+    "Bilingual",
     "BrokenHistory",
     "ChannelNotOffered",
     "DomainError",
@@ -30,10 +31,13 @@ __all__ = [
 ]
 
 
-class DomainError(Exception):
-    """Base of every error the domain raises on purpose."""
+class Bilingual(Exception):
+    """An error that speaks Kazakh and Russian: ``messages`` holds a format string per
+    language, the constructor's keyword arguments fill it (a ``{"kk", "ru"}`` value is
+    shown in the message's own language). Shared by the domain's and the application's
+    error hierarchies."""
 
-    code: ClassVar[str] = "domain"
+    code: ClassVar[str] = "error"
     messages: ClassVar[dict[str, str]] = {
         "kk": "Қате: {detail}",
         "ru": "Ошибка: {detail}",
@@ -53,6 +57,12 @@ class DomainError(Exception):
             for name, value in self.params.items()
         }
         return template.format(**values)
+
+
+class DomainError(Bilingual):
+    """Base of every error the domain raises on purpose."""
+
+    code: ClassVar[str] = "domain"
 
 
 class IllegalTransition(DomainError):
