@@ -91,12 +91,20 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pki-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: DOCGEN_PKI_DIR.")
 @click.option("--sha256", "expected", help="The SHA-256 recorded when this system issued the document.")
+@click.option(
+    "--number",
+    help="The document number: compare the SHA-256 with the one stored at issue (DATABASE_URL).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def verify_command(source: Path, pki_dir: Path | None, expected: str | None, as_json: bool) -> None:
+def verify_command(
+    source: Path, pki_dir: Path | None, expected: str | None, number: str | None, as_json: bool
+) -> None:
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted and unmodified."""
     from docgen.signing.verify import verify_pdf
 
     try:
+        if number:
+            expected = _stored_sha256(number)
         result = verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected)
     except DocgenError as error:
         _fail(error)
@@ -119,3 +127,27 @@ def verify_command(source: Path, pki_dir: Path | None, expected: str | None, as_
             click.echo(f"sha256 {'matches' if result.sha256_matches else 'DIFFERS from'} the issued document")
         click.echo("OK" if result.ok else "NOT OK")
     sys.exit(0 if result.ok else 1)
+
+
+def _stored_sha256(number: str) -> str:
+    """The SHA-256 this system stored when it issued the document ``number``."""
+    import os
+
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from docgen.adapters.db.engine import make_engine
+    from docgen.adapters.db.tables import documents
+    from docgen.errors import DocumentNotFound
+
+    engine = make_engine(os.environ.get("DATABASE_URL"))
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(select(documents.c.sha256).where(documents.c.number == number)).first()
+    except SQLAlchemyError as error:  # no database or schema yet: not issued here
+        raise DocumentNotFound(number=number) from error
+    finally:
+        engine.dispose()
+    if found is None:
+        raise DocumentNotFound(number=number)
+    return str(found.sha256)

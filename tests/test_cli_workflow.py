@@ -85,6 +85,17 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
+    by_number = subprocess.run(
+        [*DOCGEN, "verify", str(pdf), "--number", number], capture_output=True, text=True, env=env
+    )
+    assert by_number.returncode == 0 and "sha256 matches" in by_number.stdout
+    other = tmp_path / "other.pdf"
+    other.write_bytes(pdf.read_bytes() + b"\n% appended\n")
+    mismatch = subprocess.run(
+        [*DOCGEN, "verify", str(other), "--number", number], capture_output=True, text=True, env=env
+    )
+    assert mismatch.returncode == 1 and "DIFFERS" in mismatch.stdout
+
     assert json.loads(run("document", "status", number, "suspended", "--json"))["status"] == "suspended"
     assert "OK" in run("audit", "verify")
     assert json.loads(run("overdue", "--json")) == []
