@@ -10,21 +10,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
+from docgen.cli_common import fail as _fail
 from docgen.errors import DocgenError, InvalidData
 
 __all__ = ["main"]
 
 LANG_CHOICE = click.Choice(["kk", "ru", "kk+ru"])
 FORMAT_CHOICE = click.Choice(["pdf", "docx", "html"])
-
-
-def _fail(error: DocgenError, lang: str) -> NoReturn:
-    click.echo(f"docgen: {error.message(lang)}", err=True)
-    sys.exit(2)
 
 
 def _renderer(pdf_variant: str | None = None) -> Any:

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import date
-from typing import NoReturn
 
 import click
 
+from docgen.cli_common import fail as _fail
 from docgen.errors import DocgenError, InvalidDate, UnknownAction, UnknownService
 
 __all__ = ["deadline_command"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _fail(error: DocgenError) -> NoReturn:
-    click.echo(f"docgen: {error.message('kk+ru')}", err=True)
-    sys.exit(2)
 
 
 def _parse_date(value: str, option: str) -> date:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from docgen.cli_common import fail as _fail
 from docgen.errors import DocgenError, InvalidData, SigningKeyError
 
 if TYPE_CHECKING:
@@ -34,11 +35,6 @@ class _OneLineCommand(click.Command):
         except click.UsageError as error:
             click.echo(f"docgen {self.name}: {error.format_message()}", err=True)
             ctx.exit(2)
-
-
-def _fail(error: DocgenError, lang: str = "kk+ru") -> NoReturn:
-    click.echo(f"docgen: {error.message(lang)}", err=True)
-    sys.exit(2)
 
 
 def _usage(command: str, text: str) -> NoReturn:

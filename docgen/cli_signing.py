@@ -8,14 +8,10 @@ from pathlib import Path
 
 import click
 
+from docgen.cli_common import fail as _fail
 from docgen.errors import DocgenError
 
 __all__ = ["pki", "sign_command", "verify_command"]
-
-
-def _fail(error: DocgenError) -> None:
-    click.echo(f"docgen: {error.message('kk+ru')}", err=True)
-    sys.exit(2)
 
 
 def _pki_dir(value: Path | None) -> Path:

@@ -9,14 +9,10 @@ from typing import Any
 
 import click
 
+from docgen.cli_common import fail as _fail
 from docgen.errors import DocgenError
 
 __all__ = ["audit", "db", "demo_command", "document", "overdue_command", "request"]
-
-
-def _fail(error: DocgenError) -> None:
-    click.echo(f"docgen: {error.message('kk+ru')}", err=True)
-    sys.exit(2)
 
 
 def _service() -> Any:
