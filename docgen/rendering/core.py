@@ -105,15 +105,27 @@ class Renderer:
         return Prepared(kind, definition, normalize(schema, data), langs, number, url)
 
     def render(
-        self, kind_name: str, data: Any, lang: str = "kk", fmt: str = "pdf", service: str | None = None
+        self,
+        kind_name: str,
+        data: Any,
+        lang: str = "kk",
+        fmt: str = "pdf",
+        service: str | None = None,
+        *,
+        copy: bool = False,
     ) -> bytes:
-        """The document as bytes in ``fmt`` (pdf, docx or html)."""
+        """The document as bytes in ``fmt`` (pdf, docx or html).
+
+        ``copy=True`` marks the output as a copy (КӨШІРМЕ / КОПИЯ) at the top
+        of its first page: for anything given out other than the signed
+        original. The data, and so its hash and QR code, stay the original's.
+        """
         if fmt not in FORMATS:
             raise UnsupportedFormat(format=fmt)
         prepared = self.prepare(kind_name, data, lang, service)
         try:
             with time_limit(self.settings.time_limit):
-                html = self.html(prepared, standalone=fmt == "html")
+                html = self.html(prepared, standalone=fmt == "html", copy=copy)
                 if fmt == "html":
                     return html.encode("utf-8")
                 if fmt == "pdf":
@@ -134,8 +146,8 @@ class Renderer:
         except Exception as error:  # a library failed: keep the cause, say which document
             raise RenderFailed(kind=kind_name, detail=f"{type(error).__name__}: {error}") from error
 
-    def html(self, prepared: Prepared, standalone: bool = True) -> str:
-        """The document's HTML page, in one language or side by side in two."""
+    def html(self, prepared: Prepared, standalone: bool = True, *, copy: bool = False) -> str:
+        """The document's HTML page, in one language or side by side in two; ``copy`` marks a copy."""
         meta = {
             "kind": prepared.kind.name,
             "number": prepared.number,
@@ -145,6 +157,7 @@ class Renderer:
             "css": self.css(prepared.kind.name) if standalone else None,
             "langs": prepared.langs,
             "stacked": prepared.kind.stacked,
+            "is_copy": copy,  # not "copy": Jinja would find dict.copy first
         }
         if len(prepared.langs) == 1:
             return self._template(prepared, prepared.langs[0], "_page.html", meta)

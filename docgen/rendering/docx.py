@@ -54,6 +54,8 @@ _CLASS_STYLES = {
     "authority": "Docgen Authority",
     "subtitle": "Docgen Subtitle",
     "duplicate-mark": "Docgen Heading",
+    "copy-mark-title": "Docgen Heading",
+    "copy-mark-note": "Docgen Hint",
     "hint": "Docgen Hint",
     "note": "Docgen Note",
     "form-mark": "Docgen Mark",
