@@ -134,7 +134,7 @@ def service_example(kind: str, service: Service) -> dict[str, Any]:
 
 
 def _display(value: Any, field_type: str, lang: str) -> Any:
-    from docgen.rendering.locale import format_number, short_date
+    from docgen.documents.locale import format_number, short_date
 
     if field_type == "date":
         return short_date(value, lang)

@@ -18,7 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from docgen.rendering import locale
+from docgen.documents import locale
 
 __all__ = ["make_environment"]
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from docgen.rendering.locale import format_number, kazakh_locative, long_date, official_date, short_date
+from docgen.documents.locale import format_number, kazakh_locative, long_date, official_date, short_date
 
 
 def test_official_dates_read_as_the_seeds_write_them() -> None:
