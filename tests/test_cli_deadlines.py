@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from docgen.cli_deadlines import deadline_command
+from docgen.cli.deadlines import deadline_command
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from docgen.cli_requests import sign_request_command, verify_request_command
+from docgen.cli.request_signature import sign_request_command, verify_request_command
 from docgen.signing.pki import LocalPki, Subject
 from docgen.signing.request_signature import MESSAGES, REASONS
 

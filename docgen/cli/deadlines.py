@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
 import click
 
-from docgen.cli_common import fail as _fail
+from docgen.cli.common import echo_json, fail, json_flag
 from docgen.errors import DocgenError, InvalidDate, UnknownAction, UnknownService
 
 __all__ = ["deadline_command"]
@@ -29,7 +28,7 @@ def _parse_date(value: str, option: str) -> date:
 @click.argument("service")
 @click.argument("action")
 @click.option("--registered", required=True, metavar="YYYY-MM-DD", help="Day the request was registered.")
-@click.option("--json", "as_json", is_flag=True, help="Print the deadline as a JSON object.")
+@json_flag("Print the deadline as a JSON object.")
 def deadline_command(service: str, action: str, registered: str, as_json: bool) -> None:
     """Print the decision deadline of SERVICE's ACTION for a request registered on --registered.
 
@@ -52,7 +51,7 @@ def deadline_command(service: str, action: str, registered: str, as_json: bool) 
             raise UnknownAction(service=service, action=action, known=", ".join(definition.actions))
         deadline = deadline_for(definition, action, registered_on, KazakhstanCalendar())
     except DocgenError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         payload = {
             "service": service,
@@ -62,6 +61,6 @@ def deadline_command(service: str, action: str, registered: str, as_json: bool) 
             "days": deadline.days,
             "day_kind": deadline.day_kind,
         }
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        echo_json(payload, indent=None)
     else:
         click.echo(deadline.due.isoformat())

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from docgen.cli_common import fail as _fail
-from docgen.errors import DocgenError, InvalidData, SigningKeyError
+from docgen.cli.common import LANG_CHOICE, fail, run, unreadable
+from docgen.errors import SigningKeyError
 
 if TYPE_CHECKING:
     from docgen.signing.request_signature import RequestSignatureCheck
 
 __all__ = ["sign_request_command", "verify_request_command"]
 
-LANG_CHOICE = click.Choice(["kk", "ru", "kk+ru"])
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
@@ -46,18 +45,7 @@ def _read(path: Path, option: str, lang: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        reason = error.strerror or str(error)
-        _fail(
-            InvalidData(
-                kind=option,
-                field=str(path),
-                problem={
-                    "kk": f"файлды оқу мүмкін емес ({reason})",
-                    "ru": f"не удалось прочитать файл ({reason})",
-                },
-            ),
-            lang,
-        )
+        fail(unreadable(option, path, error.strerror or str(error)), lang)
 
 
 @click.command("sign-request", cls=_OneLineCommand)
@@ -83,11 +71,8 @@ def sign_request_command(data_file: Path, key_file: Path, password: str, out: Pa
     try:
         key = key_file.read_bytes()
     except OSError as error:
-        _fail(SigningKeyError(path=str(key_file), detail=error.strerror or str(error)))
-    try:
-        write_atomic(out, sign_request(data, key, password.encode(), source=str(key_file)))
-    except DocgenError as error:
-        _fail(error)
+        fail(SigningKeyError(path=str(key_file), detail=error.strerror or str(error)))
+    run(lambda: write_atomic(out, sign_request(data, key, password.encode(), source=str(key_file))))
 
 
 @click.command("verify-request", cls=_OneLineCommand)
@@ -123,10 +108,7 @@ def verify_request_command(
             _usage("verify-request", f"{option} must be 12 digits, not {value!r}")
     data = _read(data_file, "--data", lang)
     signature = _read(signature_file, "--signature", lang)
-    try:
-        trust = TrustStore.from_folder(pki_dir or default_pki_dir())
-    except DocgenError as error:
-        _fail(error, lang)
+    trust = run(lambda: TrustStore.from_folder(pki_dir or default_pki_dir()), lang)
     result = CmsRequestChecker(trust).check(data, signature, iin=iin, bin=bin_)
     if result.ok:
         click.echo(f"ok: {_who(result)} — {result.text(lang)}")

@@ -1,9 +1,4 @@
-"""The ``docgen`` command: a thin shell over the library.
-
-It parses arguments, calls the library and turns any
-:class:`~docgen.errors.DocgenError` into one line on stderr in the user's
-language and exit code 2 - never a traceback, never a half-written file.
-"""
+"""``docgen kinds``, ``services``, ``example``, ``schema``, ``render`` and ``gallery``: the documents."""
 
 from __future__ import annotations
 
@@ -14,13 +9,10 @@ from typing import Any
 
 import click
 
-from docgen.cli_common import fail as _fail
+from docgen.cli.common import FORMAT_CHOICE, LANG_CHOICE, echo_json, fail, run, unreadable
 from docgen.errors import DocgenError, InvalidData
 
-__all__ = ["main"]
-
-LANG_CHOICE = click.Choice(["kk", "ru", "kk+ru"])
-FORMAT_CHOICE = click.Choice(["pdf", "docx", "html"])
+__all__ = ["example", "gallery", "kinds", "render", "schema", "services"]
 
 
 def _renderer(pdf_variant: str | None = None) -> Any:
@@ -39,19 +31,9 @@ def _read_json(path: Path, lang: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        _fail(
-            InvalidData(
-                kind="--data",
-                field=str(path),
-                problem={
-                    "kk": f"файлды оқу мүмкін емес ({error})",
-                    "ru": f"не удалось прочитать файл ({error})",
-                },
-            ),
-            lang,
-        )
+        fail(unreadable("--data", path, error), lang)
     except json.JSONDecodeError as error:
-        _fail(
+        fail(
             InvalidData(
                 kind="--data",
                 field=str(path),
@@ -64,18 +46,7 @@ def _read_json(path: Path, lang: str) -> Any:
         )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="docgen")
-def main() -> None:
-    """Official documents of Kazakh e-government services, in kk and ru."""
-    import logging
-
-    # pyHanko logs each failed check with a traceback; the commands report results themselves.
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-
-
-@main.command()
+@click.command()
 def kinds() -> None:
     """List the document kinds."""
     from docgen.documents import KINDS, get_kind
@@ -85,7 +56,7 @@ def kinds() -> None:
         click.echo(f"{name:<18} {kind.title['kk']} / {kind.title['ru']}")
 
 
-@main.command()
+@click.command()
 def services() -> None:
     """List the services (codes for --service)."""
     for service in _renderer().catalog:
@@ -101,18 +72,15 @@ def _kind_and_service(kind_name: str, service: str | None) -> tuple[Any, Any]:
 
 
 def _print_for_kind(kind: str, service: str | None, what: str) -> None:
-    try:
-        document_kind, definition = _kind_and_service(kind, service)
-    except DocgenError as error:
-        _fail(error, "kk+ru")
+    document_kind, definition = run(lambda: _kind_and_service(kind, service))
     produce = document_kind.example if what == "example" else document_kind.schema
-    click.echo(json.dumps(produce(definition), ensure_ascii=False, indent=2))
+    echo_json(produce(definition))
 
 
 SERVICE_HELP = "Service code (request, survey); default telecom-license."
 
 
-@main.command()
+@click.command()
 @click.argument("kind")
 @click.option("--service", help=SERVICE_HELP)
 def example(kind: str, service: str | None) -> None:
@@ -120,7 +88,7 @@ def example(kind: str, service: str | None) -> None:
     _print_for_kind(kind, service, "example")
 
 
-@main.command()
+@click.command()
 @click.argument("kind")
 @click.option("--service", help=SERVICE_HELP)
 def schema(kind: str, service: str | None) -> None:
@@ -128,7 +96,7 @@ def schema(kind: str, service: str | None) -> None:
     _print_for_kind(kind, service, "schema")
 
 
-@main.command()
+@click.command()
 @click.argument("kind")
 @click.option("--lang", type=LANG_CHOICE, default="kk", show_default=True)
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
@@ -184,11 +152,7 @@ def render(
 
     assert data_file is not None
     data = _read_json(data_file, lang)
-    try:
-        content = _renderer(pdf_variant).render(kind, data, lang, fmt, service)
-        write_atomic(out, content)
-    except DocgenError as error:
-        _fail(error, lang)
+    run(lambda: write_atomic(out, _renderer(pdf_variant).render(kind, data, lang, fmt, service)), lang)
 
 
 def _render_batch(
@@ -208,10 +172,7 @@ def _render_batch(
     from docgen.documents import get_kind
 
     message_lang = lang.split("+")[0]
-    try:
-        get_kind(kind)
-    except DocgenError as error:
-        _fail(error, message_lang)
+    run(lambda: get_kind(kind), message_lang)
     total = sum(1 for _ in read_lines(source))
     job = BatchJob(kind=kind, lang=lang, fmt=fmt, out_dir=out, service=service)
     with click.progressbar(length=total, label=kind, file=sys.stderr) as bar:
@@ -222,7 +183,7 @@ def _render_batch(
         sys.exit(1)
 
 
-@main.command()
+@click.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dpi", default=80, show_default=True, help="PNG preview resolution (0: none).")
 def gallery(out: Path, dpi: int) -> None:
@@ -235,31 +196,5 @@ def gallery(out: Path, dpi: int) -> None:
         with click.progressbar(length=len(items), label="gallery", file=sys.stderr) as bar:
             written = build_gallery(renderer, out, dpi=dpi, progress=lambda item: bar.update(1))
     except DocgenError as error:
-        _fail(error, "kk+ru")
+        fail(error, "kk+ru")
     click.echo(f"{len(written)} files in {out}")
-
-
-def _register_signing_commands() -> None:
-    from docgen.cli_deadlines import deadline_command
-    from docgen.cli_workflow import audit, db, demo_command, document, overdue_command, request
-
-    for command in (audit, db, demo_command, document, overdue_command, request):
-        main.add_command(command)
-    from docgen.cli_signing import pki, sign_command, verify_command
-
-    main.add_command(deadline_command)
-    main.add_command(pki)
-    main.add_command(sign_command)
-    main.add_command(verify_command)
-    try:
-        from docgen.cli_requests import sign_request_command, verify_request_command
-    except ImportError:  # pragma: no cover - being written
-        return
-    main.add_command(sign_request_command)
-    main.add_command(verify_request_command)
-
-
-_register_signing_commands()
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from docgen.cli_common import fail as _fail
-from docgen.errors import DocgenError
+from docgen.cli.common import echo_json, json_flag, run
 
 __all__ = ["pki", "sign_command", "verify_command"]
 
@@ -75,11 +73,7 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
     from docgen.output import write_atomic
 
     settings = replace(load_signing_settings(), pki_dir=_pki_dir(pki_dir))
-    try:
-        signed = ProviderSigners(settings).for_provider(provider).sign(source.read_bytes())
-        write_atomic(out, signed)
-    except DocgenError as error:
-        _fail(error)
+    run(lambda: write_atomic(out, ProviderSigners(settings).for_provider(provider).sign(source.read_bytes())))
     click.echo(f"signed {out}")
 
 
@@ -91,21 +85,18 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
     "--number",
     help="The document number: compare the SHA-256 with the one stored at issue (DATABASE_URL).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_flag("Print the result as JSON.")
 def verify_command(
     source: Path, pki_dir: Path | None, expected: str | None, number: str | None, as_json: bool
 ) -> None:
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted and unmodified."""
     from docgen.signing.verify import verify_pdf
 
-    try:
-        if number:
-            expected = _stored_sha256(number)
-        result = verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected)
-    except DocgenError as error:
-        _fail(error)
+    if number:
+        expected = run(lambda: _stored_sha256(number))
+    result = run(lambda: verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
     else:
         if result.problem:
             click.echo(f"{source}: {result.problem}")

@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from docgen.cli_common import fail as _fail
-from docgen.errors import DocgenError
+from docgen.cli.common import FORMAT_CHOICE, LANG_CHOICE, echo_json, echo_result, json_option, run
 
 __all__ = ["audit", "db", "demo_command", "document", "overdue_command", "request"]
 
@@ -31,23 +30,6 @@ def _actor(login: str) -> Any:
     return Actor("applicant", login)
 
 
-def _out(value: Any, as_json: bool, text: str | None = None) -> None:
-    if as_json:
-        click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(text if text is not None else value)
-
-
-def _run(action: Any) -> Any:
-    try:
-        return action()
-    except DocgenError as error:
-        _fail(error)
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-
-
 @click.group()
 def db() -> None:
     """The database (DATABASE_URL; default a SQLite file in instance/)."""
@@ -64,7 +46,7 @@ def db_upgrade(as_json: bool) -> None:
 
     url = os.environ.get("DATABASE_URL") or default_url()
     upgrade(make_engine(url))
-    _out(
+    echo_result(
         {"database": url.split("@")[-1], "schema": "up to date"},
         as_json,
         f"schema up to date: {url.split('@')[-1]}",
@@ -84,7 +66,7 @@ def demo_command(as_json: bool) -> None:
     created = ensure_pki(pki_dir, service.catalog)
     users = [user.__dict__ for user in demo_users(service.catalog)]
     if as_json:
-        _out({"people": people, "pki": str(pki_dir), "pki_created": created, "users": users}, True)
+        echo_result({"people": people, "pki": str(pki_dir), "pki_created": created, "users": users}, True)
         return
     click.echo(f"state-database records: {people}; PKI: {pki_dir} ({'created' if created else 'kept'})")
     click.echo(f"{'login':<40} {'password':<9} {'role':<10} provider")
@@ -111,7 +93,7 @@ def request_example(service: str, action: str | None) -> None:
         data = kind.example(kind.service(make_renderer().catalog, service))
         return data | ({"action": action} if action else {})
 
-    click.echo(json.dumps(_run(build), ensure_ascii=False, indent=2))
+    echo_json(run(build))
 
 
 @request.command("new")
@@ -126,8 +108,8 @@ def request_example(service: str, action: str | None) -> None:
 def request_new(service: str, action: str, channel: str, data_file: Path, login: str, as_json: bool) -> None:
     """File a new request; prints its id."""
     data = json.loads(data_file.read_text(encoding="utf-8"))
-    request_id = _run(lambda: _service().new(service, action, channel, data, _actor(login)))
-    _out({"id": request_id}, as_json, request_id)
+    request_id = run(lambda: _service().new(service, action, channel, data, _actor(login)))
+    echo_result({"id": request_id}, as_json, request_id)
 
 
 @request.command("payload")
@@ -136,7 +118,7 @@ def request_payload(request_id: str) -> None:
     """The exact bytes the applicant signs (for docgen sign-request --data)."""
     from docgen.services.requests import signed_payload
 
-    shown = _run(lambda: _service().show(request_id))
+    shown = run(lambda: _service().show(request_id))
     service = _service()
     with service.engine.connect() as connection:
         from docgen.adapters.db import store
@@ -151,8 +133,8 @@ def _state_command(name: str, doc: str, call: Any, *extra_options: Any) -> None:
     @click.option("--as", "login", default="880501300124", show_default=True)
     @json_option
     def command(request_id: str, login: str, as_json: bool, **options: Any) -> None:
-        result = _run(lambda: call(_service(), request_id, _actor(login), **options))
-        _out({"id": request_id, "result": result}, as_json, str(result))
+        result = run(lambda: call(_service(), request_id, _actor(login), **options))
+        echo_result({"id": request_id, "result": result}, as_json, str(result))
 
     for option in extra_options:
         command = option(command)
@@ -187,9 +169,9 @@ _state_command(
 @json_option
 def request_show(request_id: str, as_json: bool) -> None:
     """State, number, deadline, outcome, history and documents of a request."""
-    shown = _run(lambda: _service().show(request_id))
+    shown = run(lambda: _service().show(request_id))
     if as_json:
-        _out(shown, True)
+        echo_result(shown, True)
         return
     click.echo(f"{shown['service']} {shown['action']} via {shown['channel']}: {shown['state']}")
     click.echo(
@@ -205,8 +187,8 @@ def request_show(request_id: str, as_json: bool) -> None:
 
 @request.command("document")
 @click.argument("request_id")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "html"]), default="pdf", show_default=True)
-@click.option("--lang", type=click.Choice(["kk", "ru", "kk+ru"]), default="kk+ru", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
+@click.option("--lang", type=LANG_CHOICE, default="kk+ru", show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def request_document(request_id: str, fmt: str, lang: str, out: Path) -> None:
     """The request's document: the signed original (pdf, kk+ru) or a copy in another form."""
@@ -219,8 +201,8 @@ def request_document(request_id: str, fmt: str, lang: str, out: Path) -> None:
             return pdf
         return service.renderer.render(kind, data, lang, fmt)  # type: ignore[no-any-return]
 
-    content = _run(produce)
-    _run(lambda: write_atomic(out, content))
+    content = run(produce)
+    run(lambda: write_atomic(out, content))
     click.echo(str(out))
 
 
@@ -229,9 +211,9 @@ def request_document(request_id: str, fmt: str, lang: str, out: Path) -> None:
 @json_option
 def overdue_command(soon: int, as_json: bool) -> None:
     """Requests past their decision deadline (and, with --soon N, those due soon)."""
-    rows = _run(lambda: _service().overdue(soon_days=soon))
+    rows = run(lambda: _service().overdue(soon_days=soon))
     if as_json:
-        _out(rows, True)
+        echo_result(rows, True)
         return
     for row in rows:
         mark = "OVERDUE" if row["overdue"] else "due soon"
@@ -249,9 +231,9 @@ def audit() -> None:
 @json_option
 def audit_verify(as_json: bool) -> None:
     """Verify every request's hash-chained history; exit 1 if any was altered."""
-    problems = _run(lambda: _service().audit())
+    problems = run(lambda: _service().audit())
     if as_json:
-        _out({"ok": not problems, "problems": problems}, True)
+        echo_result({"ok": not problems, "problems": problems}, True)
     else:
         for problem in problems:
             click.echo(f"{problem['id']}: entry {problem['entry'] or '-'}: {problem['problem']}")
@@ -272,5 +254,5 @@ def document() -> None:
 @json_option
 def document_status(number: str, status: str, as_json: bool) -> None:
     """Suspend, terminate or reinstate the document NUMBER."""
-    result = _run(lambda: _service().set_document_status(number, status))
-    _out({"number": number, "status": result}, as_json, f"{number}: {result}")
+    result = run(lambda: _service().set_document_status(number, status))
+    echo_result({"number": number, "status": result}, as_json, f"{number}: {result}")

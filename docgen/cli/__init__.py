@@ -1,0 +1,59 @@
+"""The ``docgen`` command: a thin shell over the library.
+
+It parses arguments, calls the library and turns any
+:class:`~docgen.errors.DocgenError` into one line on stderr in the user's
+language and exit code 2 - never a traceback, never a half-written file.
+
+Each module holds a family of commands; this one gathers them under
+:func:`main`. Heavy libraries (WeasyPrint, SQLAlchemy, pyHanko) are imported
+inside the commands, so that ``docgen --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from docgen.cli import deadlines, render, request_signature, signing, workflow
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docgen")
+def main() -> None:
+    """Official documents of Kazakh e-government services, in kk and ru."""
+    import logging
+
+    # pyHanko logs each failed check with a traceback; the commands report results themselves.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+
+
+_COMMANDS: tuple[click.Command, ...] = (
+    # documents: kinds, services, example data, schemas, rendering, the gallery
+    render.kinds,
+    render.services,
+    render.example,
+    render.schema,
+    render.render,
+    render.gallery,
+    # the decision deadline of a service's action
+    deadlines.deadline_command,
+    # the provider's signature on documents
+    signing.pki,
+    signing.sign_command,
+    signing.verify_command,
+    # the applicant's signature on requests
+    request_signature.sign_request_command,
+    request_signature.verify_request_command,
+    # the request's journey and the stored record
+    workflow.db,
+    workflow.demo_command,
+    workflow.request,
+    workflow.overdue_command,
+    workflow.audit,
+    workflow.document,
+)
+
+for _command in _COMMANDS:
+    main.add_command(_command)

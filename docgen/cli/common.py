@@ -1,0 +1,78 @@
+"""What every docgen command shares: one-line errors in kk and/or ru, JSON output, shared options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from docgen.errors import DocgenError, InvalidData
+
+__all__ = [
+    "FORMAT_CHOICE",
+    "LANG_CHOICE",
+    "echo_json",
+    "echo_result",
+    "fail",
+    "json_flag",
+    "json_option",
+    "run",
+    "unreadable",
+]
+
+T = TypeVar("T")
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
+
+LANG_CHOICE = click.Choice(["kk", "ru", "kk+ru"])
+FORMAT_CHOICE = click.Choice(["pdf", "docx", "html"])
+
+
+def fail(error: DocgenError, lang: str = "kk+ru") -> NoReturn:
+    """One line on stderr in ``lang`` (both languages by default), exit code 2, no traceback."""
+    click.echo(f"docgen: {error.message(lang)}", err=True)
+    sys.exit(2)
+
+
+def run(action: Callable[[], T], lang: str = "kk+ru") -> T:
+    """``action()``, or its :class:`~docgen.errors.DocgenError` reported by :func:`fail`."""
+    try:
+        return action()
+    except DocgenError as error:
+        fail(error, lang)
+
+
+def unreadable(option: str, path: Path, reason: object) -> InvalidData:
+    """The error for a file given with ``option`` that cannot be read."""
+    return InvalidData(
+        kind=option,
+        field=str(path),
+        problem={
+            "kk": f"файлды оқу мүмкін емес ({reason})",
+            "ru": f"не удалось прочитать файл ({reason})",
+        },
+    )
+
+
+def echo_json(value: Any, indent: int | None = 2) -> None:
+    """``value`` as JSON on stdout, non-ASCII letters as they are."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=indent, default=str))
+
+
+def echo_result(value: Any, as_json: bool, text: str | None = None) -> None:
+    """``value`` as JSON with ``--json``, else ``text`` (or ``value`` itself)."""
+    if as_json:
+        echo_json(value)
+    else:
+        click.echo(text if text is not None else value)
+
+
+def json_flag(help: str = "Machine-readable output.") -> Callable[[FC], FC]:
+    """The ``--json`` flag (parameter ``as_json``), with the command's own help."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+json_option = json_flag()
