@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-__all__ = ["upgrade"]
+from docgen.errors import DatabaseNotReady
+
+__all__ = ["downgrade", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration not yet applied (idempotent)."""
+    """Apply every migration not yet applied (idempotent), in one transaction."""
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo the migrations after ``revision``, in one transaction."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, action: Callable[[Config, str], None], revision: str) -> None:
+    """Run ``action`` on one connection, in one transaction.
+
+    On SQLite a migration may rebuild a table (Alembic's batch mode: copy, drop,
+    rename), which the other tables' foreign keys would refuse; so, as SQLite's
+    own procedure for schema changes says, foreign keys are switched off for the
+    migration - outside the transaction, where the pragma takes effect - checked
+    with ``PRAGMA foreign_key_check`` before the commit, and switched back on.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                action(config, revision)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    # On the driver's connection: through SQLAlchemy the statement would open a transaction first.
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        listed = ", ".join(f"{row[0]} rowid {row[1]} -> {row[2]}" for row in broken[:5])
+        raise DatabaseNotReady(detail=f"foreign keys broken by the migration: {listed}")

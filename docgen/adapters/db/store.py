@@ -1,5 +1,7 @@
 """Requests and documents in the database, mapped to and from the domain.
 
+Superseded by :mod:`docgen.adapters.db.uow`; kept until the services have moved onto it.
+
 The request row keeps the current state for queries (overdue, by number);
 the history rows are the record: :func:`load` replays them through the
 workflow (:meth:`Request.restore`), so a row edited behind the
@@ -43,9 +45,16 @@ def add(connection: Connection, request: Request, provider: str, data: dict[str,
             state=request.state,
             data=data,
             created_at=request.opened_at,
+            holder=_holder(data),
+            filed_by=request.history[0].actor.login,
         )
     )
     _append(connection, request.history)
+
+
+def _holder(data: dict[str, Any]) -> str:
+    applicant = data.get("applicant") or {}
+    return str(applicant.get("bin") or applicant.get("iin") or "")
 
 
 def _append(connection: Connection, new: tuple[HistoryEntry, ...] | list[HistoryEntry]) -> None:

@@ -1,4 +1,5 @@
-"""The tables. The domain never sees them: the store maps rows to domain objects.
+"""The tables. The domain never sees them: the unit of work (:mod:`docgen.adapters.db.uow`) maps
+rows to the services' records and the domain's objects.
 
 ``history`` and ``documents`` are append-only: triggers (created by the
 migrations, on SQLite and PostgreSQL alike) refuse UPDATE and DELETE on them.
@@ -9,19 +10,33 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     UniqueConstraint,
+    func,
+    true,
 )
 
-__all__ = ["APPEND_ONLY", "counters", "documents", "history", "metadata", "people", "registry", "requests"]
+__all__ = [
+    "APPEND_ONLY",
+    "counters",
+    "documents",
+    "history",
+    "metadata",
+    "people",
+    "registry",
+    "requests",
+    "users",
+]
 
 metadata = MetaData()
 
@@ -41,6 +56,12 @@ requests = Table(
     Column("data", JSON, nullable=False),
     Column("signature_check", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("holder", String(12), nullable=False),  # the applicant's IIN or BIN
+    Column("filed_by", String(64), nullable=False),  # the login of the user who opened it
+    Column("centre", String(64)),  # the public service centre (centre channel)
+    Index("ix_requests_holder", "holder"),
+    Index("ix_requests_provider_state", "provider", "state"),
+    Index("ix_requests_due_on", "due_on"),
 )
 
 history = Table(
@@ -64,7 +85,7 @@ documents = Table(
     Column("number", String(64), nullable=False, unique=True),
     Column("version", Integer, nullable=False),
     Column("replaces", String(36), ForeignKey("documents.id")),
-    Column("duplicate", Integer, nullable=False, default=0),
+    Column("duplicate", Integer, nullable=False, default=0, server_default="0"),
     Column("data", JSON, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("pdf", LargeBinary, nullable=False),
@@ -95,6 +116,21 @@ people = Table(
     Column("kind", String(12), nullable=False),  # individual | legal
     Column("name", String(500), nullable=False),
     Column("address", String(500)),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("iin", String(12)),
+    Column("bin", String(12)),
+    Column("provider", String(64)),
+    Column("centre", String(64)),
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 #: Tables whose rows the application may insert but never change or delete.

@@ -3,22 +3,80 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
+from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from docgen.adapters.db.engine import make_engine
-from docgen.adapters.db.migrate import upgrade
-from docgen.adapters.db.numbering import next_value
-from docgen.adapters.db.tables import counters, history, requests
+from docgen.adapters.db.migrate import downgrade, upgrade
+from docgen.adapters.db.tables import counters, history, metadata, requests
+from docgen.adapters.db.uow import sql_unit_of_work
+
+HEAD = "0002"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
+
+
+def test_the_migrated_schema_is_the_one_the_code_describes(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def _version_0001_request(connection: Any, request_id: str, applicant: dict[str, str]) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO requests (id, service, provider, action, channel, state, data, created_at) "
+            "VALUES (:id, 'telecom-license', 'p', 'issue', 'portal', 'draft', :data, :at)"
+        ),
+        {"id": request_id, "data": json.dumps({"applicant": applicant}), "at": dt.datetime.now(dt.UTC)},
+    )
+    connection.execute(
+        text("INSERT INTO history (request_id, seq, entry, hash) VALUES (:id, 1, '{}', :hash)"),
+        {"id": request_id, "hash": f"h-{request_id}"},
+    )
+
+
+def test_requests_filed_before_0002_get_their_holder(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0001")
+        with engine.begin() as connection:
+            _version_0001_request(connection, "org", {"kind": "legal", "bin": "071140004566", "iin": "x"})
+            _version_0001_request(connection, "person", {"kind": "individual", "iin": "880501300124"})
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(requests.c.id, requests.c.holder, requests.c.filed_by, requests.c.centre).order_by(
+                    requests.c.id
+                )
+            ).all()
+            assert [tuple(row) for row in rows] == [
+                ("org", "071140004566", "unknown", None),
+                ("person", "880501300124", "unknown", None),
+            ]
+            assert connection.execute(select(history.c.request_id)).scalars().all() == ["org", "person"]
+        downgrade(engine, "0001")
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(select(requests.c.holder).order_by(requests.c.id)).scalars().all() == [
+                "071140004566",
+                "880501300124",
+            ]
+    finally:
+        engine.dispose()
 
 
 def _request(engine: Engine) -> None:
@@ -33,6 +91,8 @@ def _request(engine: Engine) -> None:
                 state="draft",
                 data={},
                 created_at=dt.datetime.now(dt.UTC),
+                holder="071140004566",
+                filed_by="applicant",
             )
         )
         connection.execute(insert(history).values(request_id="r1", seq=1, entry={"a": 1}, hash="h1"))
@@ -73,30 +133,14 @@ def test_issued_documents_cannot_be_changed_or_deleted(engine: Engine, statement
         assert connection.execute(select(documents.c.sha256)).scalars().all() == ["a" * 64]
 
 
-def test_numbers_start_at_one_per_provider_year_and_series(engine: Engine) -> None:
-    with engine.begin() as connection:
-        assert [next_value(connection, "a", 2026, "license") for _ in range(3)] == [1, 2, 3]
-        assert next_value(connection, "a", 2027, "license") == 1
-        assert next_value(connection, "b", 2026, "license") == 1
-        assert next_value(connection, "a", 2026, "request") == 1
-
-
-def test_a_rolled_back_transaction_gives_its_number_back(engine: Engine) -> None:
-    with engine.begin() as connection:
-        next_value(connection, "a", 2026, "license")
-    with pytest.raises(RuntimeError), engine.begin() as connection:
-        next_value(connection, "a", 2026, "license")
-        raise RuntimeError("rendering failed")
-    with engine.begin() as connection:
-        assert next_value(connection, "a", 2026, "license") == 2
-
-
 def _take_numbers(url: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     engine = make_engine(url)
+    factory = sql_unit_of_work(engine)
     taken = []
     for _ in range(count):
-        with engine.begin() as connection:
-            taken.append(next_value(connection, "contended", 2026, "license"))
+        with factory() as uow:
+            taken.append(uow.counters.next_value("contended", 2026, "license"))
+            uow.commit()
     queue.put(taken)
     engine.dispose()
 
