@@ -9,8 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from docgen.domain.errors import DomainError
 
 __all__ = [
+    "KAZAKHSTAN",
+    "CallbackRefused",
     "Clock",
     "NotaryRegistry",
     "PaymentConfirmation",
@@ -19,6 +25,7 @@ __all__ = [
     "Person",
     "StateRegistry",
     "SystemClock",
+    "kazakhstan_date",
 ]
 
 
@@ -56,6 +63,16 @@ class PaymentConfirmation:
     method: str  # "gateway" | "receipt"
 
 
+class CallbackRefused(DomainError):
+    """A payment callback that is not the gateway's: its signature does not verify, or it is unreadable."""
+
+    code = "callback-refused"
+    messages: ClassVar[dict[str, str]] = {
+        "kk": "төлем шлюзінің хабарламасы расталмады ({problem})",
+        "ru": "уведомление платёжного шлюза не подтверждено ({problem})",
+    }
+
+
 class PaymentGateway(ABC):
     """The e-government payment gateway (ЭҮТШ / ПШЭП)."""
 
@@ -65,7 +82,8 @@ class PaymentGateway(ABC):
 
     @abstractmethod
     def confirm(self, payload: bytes, signature: str) -> PaymentConfirmation:
-        """Check the gateway's callback (its signature) and say what was paid."""
+        """Check the gateway's callback (its signature) and say what was paid; raises
+        :class:`CallbackRefused` for a callback that is not the gateway's."""
 
 
 class NotaryRegistry(ABC):
@@ -76,10 +94,30 @@ class NotaryRegistry(ABC):
         """Whether a (not notarised on paper) power of attorney is registered and in force."""
 
 
+#: The time zone of registration days, deadlines and document dates. Since 1 March 2024 the whole
+#: country keeps one time, UTC+5, which the IANA zone Asia/Almaty follows (tzdata 2024a and later).
+KAZAKHSTAN = ZoneInfo("Asia/Almaty")
+
+
+def kazakhstan_date(moment: dt.datetime) -> dt.date:
+    """The Kazakhstan day of ``moment`` (a moment without a zone is taken as UTC, as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(KAZAKHSTAN).date()
+
+
 class Clock(ABC):
+    """The time. History entries keep the moment in UTC; every date a person reads is the
+    Kazakhstan day, so a request registered at 02:00 in Astana is dated that day, not the
+    UTC day before."""
+
     @abstractmethod
     def now(self) -> dt.datetime:
-        """The current moment, timezone-aware (UTC)."""
+        """The current moment, timezone-aware."""
+
+    def today(self) -> dt.date:
+        """The current day in Kazakhstan."""
+        return kazakhstan_date(self.now())
 
 
 class SystemClock(Clock):

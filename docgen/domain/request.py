@@ -27,7 +27,17 @@ from docgen.domain.errors import (
     MissingDetail,
 )
 from docgen.domain.history import Actor, HistoryEntry, utc, verify_chain
-from docgen.domain.workflow import ACTORS, EVENTS, OUTCOMES, STATES, Outcome, Transition, Workflow
+from docgen.domain.workflow import (
+    ACTORS,
+    EVENTS,
+    NOTES,
+    OUTCOMES,
+    STATES,
+    Note,
+    Outcome,
+    Transition,
+    Workflow,
+)
 
 __all__ = ["Request"]
 
@@ -35,7 +45,7 @@ _NOTHING = {"kk": "жоқ (өтініш бойынша шешім қабылда
 
 
 def _event_label(event: str) -> dict[str, str]:
-    text = EVENTS.get(event)
+    text = EVENTS.get(event) or (NOTES[event].label if event in NOTES else None)
     return text.as_dict() if text else {"kk": event, "ru": event}
 
 
@@ -173,6 +183,9 @@ class Request:
                 index=1, problem={"kk": "ашу жазбасы сәйкес келмейді", "ru": "запись открытия не совпадает"}
             )
         for index, entry in enumerate(history[1:], start=2):
+            if entry.event in NOTES:
+                request._restore_note(index, entry)
+                continue
             try:
                 transition = request._check(entry.event, entry.actor, entry.at, entry.details)
             except DomainError as error:
@@ -300,6 +313,84 @@ class Request:
         self._commit(transition, entry)
         return entry
 
+    def check(self, event: str, actor: Actor, at: datetime, **details: Any) -> None:
+        """Raise as :meth:`apply` would, changing nothing: lets a use case refuse a step before it
+        renders or signs anything."""
+        self._check(event, actor, at, details)
+
+    def note(self, event: str, actor: Actor, at: datetime, **details: Any) -> HistoryEntry:
+        """Record ``event`` (one of :data:`~docgen.domain.workflow.NOTES`) without moving the request.
+
+        Raises, changing nothing, when the note may not be made now, by this actor, or lacks a
+        detail - as :meth:`apply` does.
+        """
+        note = self._check_note(event, actor, at, details)
+        entry = HistoryEntry.record(
+            self._history[-1],
+            request_id=self._id,
+            at=at,
+            actor=actor,
+            event=event,
+            step=note.label.as_dict(),
+            from_state=self._state,
+            to_state=self._state,
+            details=details,
+        )
+        self._history.append(entry)
+        return entry
+
+    def _check_note(self, event: str, actor: Actor, at: datetime, details: Mapping[str, Any]) -> Note:
+        note = NOTES.get(event)
+        if note is None or self._state not in note.states:
+            raise IllegalTransition(
+                state=STATES[self._state].label.as_dict(),
+                state_code=self._state,
+                event=_event_label(event),
+                event_code=event,
+                allowed=_listing(self.allowed()),
+            )
+        if actor.kind not in note.actors:
+            raise ActorNotAllowed(
+                event=_event_label(event),
+                event_code=event,
+                actor=_actors([actor.kind]),
+                allowed=_actors(note.actors),
+            )
+        for name in note.requires:
+            if _blank(details.get(name)):
+                raise MissingDetail(event=_event_label(event), event_code=event, detail=name, hint="")
+        self._check_time(at)
+        return note
+
+    def _restore_note(self, index: int, entry: HistoryEntry) -> None:
+        try:
+            self._check_note(entry.event, entry.actor, entry.at, entry.details)
+        except DomainError as error:
+            raise BrokenHistory(
+                index=index, problem={"kk": error.message("kk"), "ru": error.message("ru")}
+            ) from error
+        if entry.from_state != self._state or entry.to_state != self._state:
+            raise BrokenHistory(
+                index=index,
+                problem={
+                    "kk": f"жазба күйді өзгертпеуі керек ({self._state})",
+                    "ru": f"запись не должна менять состояние ({self._state})",
+                },
+            )
+        self._history.append(entry)
+
+    def _check_time(self, at: datetime) -> None:
+        moment = utc(at)
+        last = self._history[-1].at
+        if moment < last:
+            raise InvalidTimestamp(
+                value=moment.isoformat(),
+                problem={
+                    "kk": f"соңғы жазбадан ерте ({last.isoformat()})",
+                    "ru": f"раньше последней записи ({last.isoformat()})",
+                },
+            )
+
     def _check(self, event: str, actor: Actor, at: datetime, details: Mapping[str, Any]) -> Transition:
         """The transition ``event`` takes now; raises if it may not happen. Changes nothing."""
         allowed = self.allowed()
@@ -353,16 +444,7 @@ class Request:
                             "ru": f" (возможны: {', '.join(choices)})",
                         },
                     )
-        moment = utc(at)
-        last = self._history[-1].at
-        if moment < last:
-            raise InvalidTimestamp(
-                value=moment.isoformat(),
-                problem={
-                    "kk": f"соңғы жазбадан ерте ({last.isoformat()})",
-                    "ru": f"раньше последней записи ({last.isoformat()})",
-                },
-            )
+        self._check_time(at)
         return transition
 
     def _commit(self, transition: Transition, entry: HistoryEntry) -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "EVENTS",
     "IN_REVIEW",
     "ISSUED",
+    "NOTES",
     "OUTCOMES",
     "PAID",
     "REFUSED",
@@ -48,6 +49,7 @@ __all__ = [
     "SIGNED",
     "STATES",
     "SUBMITTED",
+    "Note",
     "Outcome",
     "OutcomeKind",
     "State",
@@ -241,6 +243,57 @@ class Outcome:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
         return cls(code=str(data["code"]), details=dict(data.get("details") or {}))
+
+
+# -- notes --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """What is recorded in a request's history without moving it on: a document attached to the
+    draft, the payment order opened, an issued document handed over or downloaded, a change of
+    the license's registry status. Each says who may record it and in which states."""
+
+    event: str
+    label: Text
+    actors: tuple[str, ...]
+    states: tuple[str, ...]
+    requires: tuple[str, ...] = ()
+
+
+NOTES: dict[str, Note] = {
+    note.event: note
+    for note in (
+        Note(
+            "attach",
+            Text("Құжатты қоса тіркеу", "Прикрепление документа"),
+            ("applicant", "clerk", "operator"),
+            (DRAFT,),
+            ("code", "sha256", "media_type", "size"),
+        ),
+        Note(
+            "order-payment",
+            Text("Төлем туралы өкімді ашу", "Открытие платёжного поручения"),
+            ("applicant", "clerk", "operator", "system"),
+            (AWAITING_PAYMENT,),
+            ("reference", "amount"),
+        ),
+        Note(
+            "download",
+            Text("Нәтижені алу", "Получение результата"),
+            ("applicant", "clerk", "operator"),
+            (ISSUED, REFUSED),
+            ("document", "format", "lang", "copy"),
+        ),
+        Note(
+            "registry-status",
+            Text("Лицензия тізіліміндегі мәртебені өзгерту", "Изменение статуса в реестре лицензий"),
+            ("clerk",),
+            (ISSUED,),
+            ("document", "status", "reason"),
+        ),
+    )
+}
 
 
 # -- transitions --------------------------------------------------------------------------------
