@@ -18,21 +18,34 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AssetRefused",
+    "AttachmentRejected",
+    "DatabaseNotReady",
     "DocgenError",
     "DocumentNotFound",
     "DomainRefusal",
     "InvalidData",
     "InvalidDate",
+    "InvalidRequest",
+    "InvalidStatus",
     "MissingField",
+    "NotAllowed",
     "OutputFailed",
+    "PaymentRejected",
     "RenderFailed",
     "RenderTimeout",
     "RequestNotFound",
+    "SignatureMissing",
+    "SignatureNotForRequest",
     "UnknownAction",
     "UnknownKind",
     "UnknownService",
+    "UnknownUser",
     "UnsupportedFormat",
     "UnsupportedLanguage",
+    "UserDisabled",
+    "UserExists",
+    "WrongCredentials",
+    "WrongLicense",
 ]
 
 LANGS = ("kk", "ru")
@@ -238,4 +251,129 @@ class DocumentNotFound(DocgenError):
     messages = {
         "kk": "Әрекет етуші құжат табылмады: № {number}",
         "ru": "Действующий документ не найден: № {number}",
+    }
+
+
+# -- who may do what -----------------------------------------------------------------------------
+
+
+class UnknownUser(DocgenError):
+    code = "unknown-user"
+    messages = {
+        "kk": "«{login}» пайдаланушысы жоқ (docgen user list)",
+        "ru": "Пользователя «{login}» нет (docgen user list)",
+    }
+
+
+class UserDisabled(DocgenError):
+    code = "user-disabled"
+    messages = {
+        "kk": "«{login}» пайдаланушысы бұғатталған",
+        "ru": "Пользователь «{login}» заблокирован",
+    }
+
+
+class UserExists(DocgenError):
+    code = "user-exists"
+    messages = {
+        "kk": "«{login}» логині бос емес",
+        "ru": "Логин «{login}» уже занят",
+    }
+
+
+class WrongCredentials(DocgenError):
+    """Login or password wrong: one message for both, so logins cannot be guessed."""
+
+    code = "wrong-credentials"
+    messages = {
+        "kk": "Логин немесе құпиясөз қате",
+        "ru": "Неверный логин или пароль",
+    }
+
+
+class NotAllowed(DocgenError):
+    """The user may not do this: another provider's, another applicant's, another centre's."""
+
+    code = "not-allowed"
+    messages = {
+        "kk": "«{login}» пайдаланушысына рұқсат жоқ: {what}",
+        "ru": "Пользователю «{login}» не разрешено: {what}",
+    }
+
+
+class WrongLicense(DocgenError):
+    """A reissue, duplicate or status change names a license it may not touch."""
+
+    code = "wrong-license"
+    messages = {
+        "kk": "№ {number} лицензиясы бұл өтінішке жатпайды: {problem}",
+        "ru": "Лицензия № {number} не относится к этому заявлению: {problem}",
+    }
+
+
+# -- the request's steps --------------------------------------------------------------------------
+
+
+class InvalidRequest(DocgenError):
+    """Every field error of a request at once, each with its path and kk/ru message."""
+
+    code = "invalid-request"
+    messages = {"kk": "Өтініш деректерінде қате бар: {list}", "ru": "Ошибки в данных заявления: {list}"}
+
+    def __init__(self, errors: list[InvalidData]) -> None:
+        self.errors = errors
+        super().__init__(
+            list={lang: "; ".join(f"«{e.field}»: {e.problem[lang]}" for e in errors) for lang in LANGS}
+        )
+
+
+class SignatureMissing(DocgenError):
+    code = "signature-missing"
+    messages = {
+        "kk": "Порталдағы өтінішке қызмет алушының ЭЦҚ-сы (.p7s) керек",
+        "ru": "Заявлению на портале нужна ЭЦП услугополучателя (.p7s)",
+    }
+
+
+class SignatureNotForRequest(DocgenError):
+    """The signature covers other bytes: another request, or this one's data before a change."""
+
+    code = "signature-not-for-request"
+    messages = {
+        "kk": "ЭЦҚ осы өтінішке қойылмаған ({id}): қол қою үшін осы өтініштің деректерін алыңыз "
+        "(docgen request payload)",
+        "ru": "ЭЦП поставлена не под этим заявлением ({id}): подпишите данные именно этого заявления "
+        "(docgen request payload)",
+    }
+
+
+class AttachmentRejected(DocgenError):
+    code = "attachment-rejected"
+    messages = {
+        "kk": "«{name}» файлы қабылданбады: {problem}",
+        "ru": "Файл «{name}» не принят: {problem}",
+    }
+
+
+class PaymentRejected(DocgenError):
+    code = "payment-rejected"
+    messages = {
+        "kk": "Төлем туралы хабарлама қабылданбады: {problem}",
+        "ru": "Уведомление об оплате не принято: {problem}",
+    }
+
+
+class InvalidStatus(DocgenError):
+    code = "invalid-status"
+    messages = {
+        "kk": "Тізілім мәртебесі белгісіз: {status} (active, suspended, terminated)",
+        "ru": "Неизвестный статус в реестре: {status} (active, suspended, terminated)",
+    }
+
+
+class DatabaseNotReady(DocgenError):
+    code = "database-not-ready"
+    messages = {
+        "kk": "Дерекқор сызбасы жаңартылмаған: алдымен docgen db upgrade орындаңыз ({detail})",
+        "ru": "Схема базы данных не обновлена: сначала выполните docgen db upgrade ({detail})",
     }

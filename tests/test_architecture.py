@@ -23,8 +23,6 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "docgen"
 
@@ -191,7 +189,6 @@ def test_domain_keeps_out_everything_but_the_standard_library() -> None:
     assert offenders == [], "docgen.domain imports only the standard library and itself:" + report(offenders)
 
 
-@pytest.mark.xfail(strict=False, reason="services being moved onto ports")
 def test_services_keep_out_frameworks_adapters_rendering_signing_and_the_cli() -> None:
     offenders = [
         item

@@ -16,7 +16,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from docgen.domain.identifiers import is_valid_bin, is_valid_iin
 from docgen.errors import InvalidData, MissingField
 
-__all__ = ["normalize", "validate"]
+__all__ = ["normalize", "problems", "validate"]
 
 _CHECKER = FormatChecker()
 
@@ -84,23 +84,59 @@ def _path(parts: Any) -> str:
 
 
 def validate(kind: str, schema: dict[str, Any], data: Any) -> None:
-    """Raise :class:`InvalidData` naming the first wrong field, or return."""
+    """Raise :class:`InvalidData` naming the first (best) wrong field, or return."""
     validator = Draft202012Validator(schema, format_checker=_CHECKER)
     error = best_match(validator.iter_errors(data))
-    if error is None:
-        return
+    if error is not None:
+        raise _as_invalid(kind, error)
+
+
+def problems(kind: str, schema: dict[str, Any], data: Any) -> list[InvalidData]:
+    """Every wrong field at once, in the order of their paths: a form shows them all together."""
+    validator = Draft202012Validator(schema, format_checker=_CHECKER)
+    found: dict[str, InvalidData] = {}
+    for error in validator.iter_errors(data):
+        for leaf in _leaves(error):
+            if leaf.validator == "required":  # one error per missing field, not only the first
+                for name in leaf.validator_value:
+                    if name not in leaf.instance:
+                        missing = MissingField(kind=kind, field=_path([*leaf.absolute_path, name]))
+                        found.setdefault(missing.field, missing)
+                continue
+            if leaf.validator == "additionalProperties":  # each unknown field, not only the first
+                for name in sorted(set(leaf.instance) - set(leaf.schema.get("properties", {}))):
+                    unknown = InvalidData(
+                        kind=kind,
+                        field=_path([*leaf.absolute_path, name]),
+                        problem={"kk": "белгісіз өріс", "ru": "неизвестное поле"},
+                    )
+                    found.setdefault(unknown.field, unknown)
+                continue
+            invalid = _as_invalid(kind, leaf)
+            found.setdefault(invalid.field, invalid)
+    return [found[path] for path in sorted(found)]
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """An ``allOf``/``if``-``then`` error stands for the errors under it: report those."""
+    if error.context:
+        return [leaf for sub in error.context for leaf in _leaves(sub)]
+    return [error]
+
+
+def _as_invalid(kind: str, error: ValidationError) -> InvalidData:
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = next(name for name in error.validator_value if name not in error.instance)
-        raise MissingField(kind=kind, field=_path([*path, missing]))
+        return MissingField(kind=kind, field=_path([*path, missing]))
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        raise InvalidData(
+        return InvalidData(
             kind=kind,
             field=_path([*path, extra[0] if extra else "?"]),
             problem={"kk": "белгісіз өріс", "ru": "неизвестное поле"},
         )
-    raise InvalidData(kind=kind, field=_path(path), problem=_problem(error))
+    return InvalidData(kind=kind, field=_path(path), problem=_problem(error))
 
 
 def normalize(schema: dict[str, Any], data: Any, root: dict[str, Any] | None = None) -> Any:

@@ -1,12 +1,12 @@
-"""The request's journey as use cases: each one transaction, each a step of the regulation.
+"""The request's journey as use cases: each one unit of work, each a step of the regulation.
 
-Every use case opens one transaction, loads the request (locking its row on
-PostgreSQL; SQLite takes its write lock at BEGIN), replays its history,
-applies the step through the domain workflow and records the new history
-entries. Issuing renders, signs and stores the document and takes its
-number inside that same transaction: if rendering, signing or storing
-fails, nothing is kept - no number consumed, no half-issued document, the
-request still in review.
+Every use case is called with the :class:`~docgen.domain.users.User` who
+asks. It checks who may do it (:mod:`docgen.services.access`) and that the
+step is allowed now (the domain workflow) before it renders or signs
+anything, then applies the step and saves it in one unit of work. Issuing
+renders, signs and stores the document and takes its number inside that same
+unit: if rendering, signing or storing fails, nothing is kept - no number
+consumed, no half-issued document, the request still in review.
 """
 
 from __future__ import annotations
@@ -14,434 +14,458 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
-
-from docgen.adapters.db import store
-from docgen.adapters.db.numbering import next_value
-from docgen.adapters.db.tables import requests as requests_table
-from docgen.documents import get_kind
-from docgen.documents.validation import validate
+from docgen.documents.intake import intake_example, intake_schema
+from docgen.documents.validation import problems
 from docgen.domain.catalog import Catalog, Service
 from docgen.domain.deadlines import WorkingCalendar, deadline_for
-from docgen.domain.errors import DomainError
-from docgen.domain.history import Actor
-from docgen.domain.numbering import REQUEST_SERIES, document_number, request_number
-from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
+from docgen.domain.history import canonical_json
+from docgen.domain.numbering import REQUEST_SERIES, request_number
+from docgen.domain.ports import (
+    CallbackRefused,
+    Clock,
+    NotaryRegistry,
+    PaymentGateway,
+    PaymentOrder,
+    StateRegistry,
+)
 from docgen.domain.request import Request
-from docgen.errors import DocgenError, DocumentNotFound, DomainRefusal, RequestNotFound
+from docgen.domain.signatures import RequestSignatureChecker
+from docgen.domain.users import User
+from docgen.errors import (
+    AttachmentRejected,
+    DocumentNotFound,
+    InvalidRequest,
+    NotAllowed,
+    PaymentRejected,
+    SignatureMissing,
+    SignatureNotForRequest,
+    UnknownAction,
+    WrongLicense,
+)
+from docgen.services import access
+from docgen.services.issuing import Issuer
+from docgen.services.ports import AttachmentStore, RequestRecord, UnitOfWork, UnitOfWorkFactory
+from docgen.services.steps import SYSTEM, Step, domain_rules, load, service_of
 
-__all__ = ["RequestNotFound", "RequestService", "signed_payload"]
+__all__ = ["MAX_ATTACHMENT_BYTES", "RequestService", "signed_payload"]
 
-SYSTEM = Actor("system", "docgen")
+#: The largest attachment accepted (a scan or a PDF).
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+#: What an attachment's first bytes must be for the type it claims.
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
 
 
 @dataclass
 class RequestService:
-    """The use cases. Built by :func:`docgen.bootstrap.make_request_service`."""
+    """Filing and carrying a request to its decision. Built by :func:`docgen.bootstrap.build`."""
 
-    engine: Engine
+    uow: UnitOfWorkFactory
     catalog: Catalog
     registry: StateRegistry
     gateway: PaymentGateway
+    notary: NotaryRegistry
     calendar: WorkingCalendar
-    renderer: Any
-    signers: Any
-    checker: Any
-    clock: Clock = field(default_factory=SystemClock)
-    notary: NotaryRegistry | None = None
+    checker: RequestSignatureChecker
+    attachments: AttachmentStore
+    issuer: Issuer
+    clock: Clock
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
 
-    # -- filing ----------------------------------------------------------------------------
-    def new(self, service_code: str, action: str, channel: str, data: dict[str, Any], actor: Actor) -> str:
-        """A draft request, its data checked against the service's request form."""
-        service = self._service(service_code)
-        kind = get_kind("request")
-        data = dict(data) | {"service": service.code, "action": action, "channel": channel}
-        validate("request", kind.schema(service), data)
-        with self._domain():
+    # -- what a person fills in -------------------------------------------------------------------
+    def intake_schema(self, service_code: str) -> dict[str, Any]:
+        """JSON Schema of what a person types (the system adds numbers, dates and signatures)."""
+        return intake_schema(service_of(self.catalog, service_code))
+
+    def intake_example(self, service_code: str) -> dict[str, Any]:
+        return intake_example(service_of(self.catalog, service_code))
+
+    # -- filing -----------------------------------------------------------------------------------
+    def new(self, user: User, service_code: str, action: str, channel: str, data: dict[str, Any]) -> str:
+        """A draft request. Every field error is reported at once; who may file for whom, and which
+        license a reissue, duplicate or change may name, is checked here, before anything is paid."""
+        service = service_of(self.catalog, service_code)
+        if action not in service.actions:
+            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        errors = problems("request", intake_schema(service), data)
+        if errors:
+            raise InvalidRequest(errors)
+        applicant = data["applicant"]
+        holder = applicant["bin"] if applicant["kind"] == "legal" else applicant["iin"]
+        representative = data.get("representative")
+        access.may_file(user, service, channel, holder, representative["iin"] if representative else None)
+        if user.role == "applicant" and holder != user.holder:
+            self._check_power_of_attorney(user, representative)
+        today = self.clock.today()
+        stored = dict(data) | {
+            "service": service.code,
+            "action": action,
+            "channel": channel,
+            "filed_on": today.isoformat(),
+            "attachments": list(data.get("attachments") or []),
+        }
+        with domain_rules():
             request = Request.open(
                 service,
                 request_id=str(uuid.uuid4()),
                 action=action,
                 channel=channel,
-                applicant=data["applicant"],
-                actor=actor,
+                applicant=applicant,
+                actor=user.actor(),
                 at=self.clock.now(),
             )
-        with self.engine.begin() as connection:
-            store.add(connection, request, service.provider_code, data)
+        record = RequestRecord(
+            id=request.id,
+            service=service.code,
+            provider=service.provider_code,
+            action=action,
+            channel=channel,
+            state=request.state,
+            data=stored,
+            created_at=request.opened_at,
+            holder=holder,
+            filed_by=user.login,
+            centre=user.centre if user.role == "operator" else None,
+        )
+        with self.uow() as uow:
+            if action in ("reissue", "duplicate"):
+                self._previous_license(uow, service, holder, stored.get("license_number"))
+            uow.requests.add(request, record)
+            uow.commit()
         return request.id
 
-    def submit(self, request_id: str, actor: Actor) -> str:
+    def _check_power_of_attorney(self, user: User, representative: dict[str, Any] | None) -> None:
+        """A representative files on the portal only under a power of attorney the notary system knows:
+        a paper one cannot be shown to anybody there, so claiming ``notarized`` does not count."""
+        attorney = (representative or {}).get("power_of_attorney") or {}
+        if not self.notary.power_of_attorney_valid(
+            str(attorney.get("number")), dt.date.fromisoformat(str(attorney.get("date"))), str(user.iin)
+        ):
+            raise NotAllowed(
+                login=user.login,
+                what={
+                    "kk": "сенімхат нотариаттық жүйеде табылмады",
+                    "ru": "доверенность не найдена в нотариальной системе",
+                },
+            )
+
+    def _previous_license(self, uow: UnitOfWork, service: Service, holder: str, number: Any) -> Any:
+        """The active license a reissue or duplicate names: of this service and provider, held by
+        this licensee, not itself a duplicate."""
+        if not isinstance(number, str) or not number.strip():
+            raise DocumentNotFound(number="—")
+        found = uow.documents.by_number(number)
+        if found is None or found.status == "replaced":
+            raise DocumentNotFound(number=number)
+        wrong = None
+        if found.kind != service.outputs[0] or found.service != service.code:
+            wrong = {"kk": "басқа қызметтің құжаты", "ru": "документ другой услуги"}
+        elif found.provider != service.provider_code:
+            wrong = {"kk": "басқа қызмет берушінің құжаты", "ru": "документ другого услугодателя"}
+        elif found.holder != holder:
+            wrong = {"kk": "басқа лицензиаттың құжаты", "ru": "документ другого лицензиата"}
+        elif found.duplicate:
+            wrong = {
+                "kk": "бұл телнұсқа, лицензияның өз нөмірін көрсетіңіз",
+                "ru": "это дубликат, укажите номер самой лицензии",
+            }
+        elif found.status != "active":
+            wrong = {
+                "kk": f"лицензия әрекет етпейді ({found.status})",
+                "ru": f"лицензия не действует ({found.status})",
+            }
+        if wrong:
+            raise WrongLicense(number=number, problem=wrong)
+        return found
+
+    def attach(
+        self, user: User, request_id: str, code: str, name: str, content: bytes, media_type: str
+    ) -> str:
+        """Attach a file to a draft: its type is read from its bytes, its size limited, its SHA-256
+        recorded in the history. Returns the SHA-256."""
+        size = len(content)
+        if size == 0 or size > self.max_attachment_bytes:
+            limit = self.max_attachment_bytes // (1024 * 1024)
+            raise AttachmentRejected(
+                name=name,
+                problem={
+                    "kk": f"көлемі 1 байттан {limit} МБ-қа дейін болуы керек",
+                    "ru": f"размер должен быть от 1 байта до {limit} МБ",
+                },
+            )
+        actual = next((kind for magic, kind in _MAGIC if content.startswith(magic)), None)
+        if actual is None or actual != media_type:
+            raise AttachmentRejected(
+                name=name,
+                problem={
+                    "kk": f"мазмұны {media_type} емес (PDF, JPEG немесе PNG қабылданады)",
+                    "ru": f"содержимое не является {media_type} (принимаются PDF, JPEG или PNG)",
+                },
+            )
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            service = service_of(self.catalog, step.record.service)
+            if code not in [item.code for item in service.attachments]:
+                known = ", ".join(item.code for item in service.attachments) or "—"
+                raise AttachmentRejected(
+                    name=name,
+                    problem={
+                        "kk": f"белгісіз құжат коды {code} ({known})",
+                        "ru": f"неизвестный код документа {code} ({known})",
+                    },
+                )
+            sha256 = hashlib.sha256(content).hexdigest()
+            step.note(
+                self.clock, "attach", user.actor(), code=code, sha256=sha256, media_type=actual, size=size
+            )
+            key = self.attachments.put(content)
+            entry = {"code": code, "form": "electronic", "media_type": actual, "size": size}
+            step.columns["data"] = step.record.data | {
+                "attachments": [*step.record.data["attachments"], entry]
+            }
+            step.save()
+        return key
+
+    def submit(self, user: User, request_id: str) -> str:
         """Submit; on assisted channels also check the applicant in the state database and a
         representative's power of attorney in the notary system (unless notarised on paper)."""
-        found, attorney_ok = self._lookup_applicant(request_id)
-        with self._step(request_id) as step:
-            step.apply("submit", actor)
+        with self.uow(write=False) as uow:
+            record = self._readable(uow, user, request_id)
+        found, attorney_ok = self._lookup_applicant(record)  # outside systems, outside the transaction
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.apply(self.clock, "submit", user.actor())
             if step.request.state == "submitted" and step.request.channel != "portal":
                 if found is None:
-                    kind = step.row.data["applicant"]["kind"]
-                    database = "legal-entities" if kind == "legal" else "individuals"
-                    step.apply("refuse", SYSTEM, outcome="applicant-not-found", database=database)
+                    database = (
+                        "legal-entities"
+                        if step.record.data["applicant"]["kind"] == "legal"
+                        else "individuals"
+                    )
+                    step.apply(self.clock, "refuse", SYSTEM, outcome="applicant-not-found", database=database)
                 elif not attorney_ok:
-                    step.apply("refuse", SYSTEM, outcome="applicant-not-found", database="notary")
+                    step.apply(self.clock, "refuse", SYSTEM, outcome="applicant-not-found", database="notary")
                 else:
-                    step.apply("check-applicant", SYSTEM)
+                    step.apply(self.clock, "check-applicant", SYSTEM)
+            step.save()
             return step.request.state
 
-    def _lookup_applicant(self, request_id: str) -> tuple[Any, bool]:
-        """Ask the outside systems first, outside the write transaction."""
-        with self.engine.connect() as connection:
-            found = store.row(connection, request_id)
-        if found is None:
-            raise RequestNotFound(id=request_id)
-        applicant = found.data["applicant"]
-        person = self.registry.find(applicant.get("bin") or applicant.get("iin"))
-        representative = found.data.get("representative")
+    def _lookup_applicant(self, record: RequestRecord) -> tuple[Any, bool]:
+        person = self.registry.find(record.holder)
+        representative = record.data.get("representative")
         attorney_ok = True
-        if representative and not representative["power_of_attorney"]["notarized"] and self.notary:
+        if representative and not representative["power_of_attorney"]["notarized"]:
             attorney = representative["power_of_attorney"]
             attorney_ok = self.notary.power_of_attorney_valid(
                 attorney["number"], dt.date.fromisoformat(attorney["date"]), representative["iin"]
             )
         return person, attorney_ok
 
-    def pay(self, request_id: str, actor: Actor, receipt: str | None = None) -> str:
-        """Portal: the payment gateway confirms through its signed callback; else a paper receipt."""
-        with self._step(request_id) as step:
-            if receipt:
-                step.apply("record-receipt", actor, receipt=receipt)
-            else:
-                service = self._service(step.request.service)
-                order = self.gateway.order(request_id, service.payment.fee or "0")
-                payload, signature = self.gateway.pay(order)  # type: ignore[attr-defined]
-                paid = self.gateway.confirm(payload, signature)
-                step.apply("pay", actor, reference=paid.reference, amount=paid.amount)
+    # -- paying -----------------------------------------------------------------------------------
+    def order_payment(self, user: User, request_id: str) -> PaymentOrder:
+        """Open a payment order at the gateway (portal): the applicant pays there, and the gateway's
+        signed callback (:meth:`payment_callback`) moves the request on."""
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.check(self.clock, "pay", SYSTEM)
+            service = service_of(self.catalog, step.record.service)
+            order = self.gateway.order(request_id, service.payment.fee or "0")
+            step.note(
+                self.clock, "order-payment", user.actor(), reference=order.reference, amount=order.amount
+            )
+            step.save()
+            return order
+
+    def payment_callback(self, payload: bytes, signature: str) -> str:
+        """The gateway says an order was paid. Only a callback signed by the gateway, for an order
+        this system opened, for the ordered amount, is accepted; a replayed one changes nothing."""
+        try:
+            paid = self.gateway.confirm(payload, signature)
+        except CallbackRefused as error:
+            raise PaymentRejected(problem={"kk": error.message("kk"), "ru": error.message("ru")}) from error
+        with self.uow() as uow:
+            if uow.requests.get(paid.request_id) is None:
+                raise PaymentRejected(problem={"kk": "өтініш табылмады", "ru": "заявление не найдено"})
+            step = load(uow, self.catalog, paid.request_id, lock=True)
+            history = step.request.history
+            if any(e.event == "pay" and e.details.get("reference") == paid.reference for e in history):
+                return step.request.state  # a replay: already recorded, nothing to do
+            ordered = [
+                e
+                for e in history
+                if e.event == "order-payment" and e.details.get("reference") == paid.reference
+            ]
+            if not ordered:
+                raise PaymentRejected(
+                    problem={
+                        "kk": "мұндай төлем өкімі ашылмаған",
+                        "ru": "такое платёжное поручение не открывалось",
+                    }
+                )
+            if str(ordered[-1].details.get("amount")) != paid.amount:
+                raise PaymentRejected(
+                    problem={"kk": "сомасы өкімдегіден өзге", "ru": "сумма отличается от поручения"}
+                )
+            step.apply(self.clock, "pay", SYSTEM, reference=paid.reference, amount=paid.amount)
+            step.save()
             return step.request.state
 
-    def sign(self, request_id: str, actor: Actor, signature: bytes | None = None) -> str:
+    def record_receipt(self, user: User, request_id: str, receipt: str) -> str:
+        """Assisted channels: the clerk or operator records the paper receipt."""
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.apply(self.clock, "record-receipt", user.actor(), receipt=receipt)
+            step.save()
+            return step.request.state
+
+    def refuse_unpaid(self, user: User, request_id: str) -> str:
+        """The payment did not come: refused for no payment."""
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            actor = user.actor() if step.request.channel != "portal" else SYSTEM
+            step.apply(self.clock, "refuse", actor, outcome="no-payment")
+            step.save()
+            return step.request.state
+
+    # -- signing ----------------------------------------------------------------------------------
+    def payload(self, user: User, request_id: str) -> bytes:
+        """The exact bytes the applicant signs: this request (id, service, action, channel, the moment
+        it was opened) and its data, so a signature cannot be carried over to another request."""
+        with self.uow(write=False) as uow:
+            self._readable(uow, user, request_id)
+            step = load(uow, self.catalog, request_id)
+            return signed_payload(step.request, step.record.data)
+
+    def sign(self, user: User, request_id: str, signature: bytes | None = None) -> str:
         """Sign and, when the signature holds, register (number and deadline)."""
-        with self._step(request_id) as step:
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            actor = user.actor()
+            step.check(self.clock, "sign", actor)
             check = None
             if step.request.channel == "portal":
-                if signature is None:
-                    raise DocgenError(detail="a portal request needs the applicant's signature (.p7s)")
-                applicant = step.row.data["applicant"]
+                if not signature:
+                    raise SignatureMissing()
+                applicant = step.record.data["applicant"]
+                legal = applicant["kind"] == "legal"
                 check = self.checker.check(
-                    signed_payload(step.row.data),
+                    signed_payload(step.request, step.record.data),
                     signature,
-                    iin=applicant.get("iin") if applicant["kind"] == "individual" else None,
-                    bin=applicant.get("bin") if applicant["kind"] == "legal" else None,
-                )
+                    iin=None if legal else applicant.get("iin"),
+                    bin=applicant.get("bin") if legal else None,
+                )  # checked at the real present moment: a certificate must be valid now
+                if check.reason == "bad-signature":
+                    raise SignatureNotForRequest(id=request_id)  # another request's bytes: nothing stored
                 step.columns["signature_check"] = check.to_dict()
-            step.apply(
-                "sign",
-                actor,
-                **(
-                    {"signature_sha256": hashlib.sha256(signature).hexdigest()}
-                    if signature
-                    else {"signed_by": actor.login}
-                ),
-            )
+                step.apply(self.clock, "sign", actor, signature_sha256=hashlib.sha256(signature).hexdigest())
+            else:
+                step.apply(self.clock, "sign", actor, signed_by=user.login)
             if check is not None and not check.ok:
-                step.apply("refuse", SYSTEM, outcome="signature-not-confirmed", reason=check.reason)
-                return step.request.state
-            self._register(step)
+                step.apply(
+                    self.clock, "refuse", SYSTEM, outcome="signature-not-confirmed", reason=check.reason
+                )
+            else:
+                self._register(step)
+            step.save()
             return step.request.state
 
-    def _register(self, step: _Step) -> None:
-        service = self._service(step.request.service)
-        today = self.clock.now().date()
-        sequence = next_value(step.connection, service.provider_code, today.year, REQUEST_SERIES)
-        number = request_number(service.provider_code, today.year, sequence)
-        step.apply("register", SYSTEM, number=number)
+    def _register(self, step: Step) -> None:
+        service = service_of(self.catalog, step.request.service)
+        today = self.clock.today()
+        sequence = step.uow.counters.next_value(service.provider_code, today.year, REQUEST_SERIES)
+        step.apply(
+            self.clock, "register", SYSTEM, number=request_number(service.provider_code, today.year, sequence)
+        )
         deadline = deadline_for(service, step.request.action, today, self.calendar)
         step.columns.update(registered_on=today, due_on=deadline.due)
 
-    # -- deciding --------------------------------------------------------------------------
-    def issue(self, request_id: str, clerk: Actor) -> str | None:
-        """Review and issue: the document is rendered, signed and stored with its number."""
-        with self._step(request_id) as step:
+    # -- deciding ---------------------------------------------------------------------------------
+    def issue(self, user: User, request_id: str) -> str | None:
+        """Review and issue: the document is rendered, signed and stored with its number. For a
+        service paid after review, the first call approves (the applicant pays) and returns None."""
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            clerk = user.actor()
             self._into_review(step, clerk)
-            service = self._service(step.request.service)
+            service = service_of(self.catalog, step.request.service)
             if step.request.state == "in-review" and service.payment.when == "after-review":
-                step.apply("approve", clerk)
-                return None  # the applicant pays now; issue again once paid
-            kind = service.outputs[0]
-            number = self._document(step, service, kind, clerk)
-            step.apply("issue", clerk, document=number)
-            return number
-
-    def refuse(self, request_id: str, clerk: Actor, reason: str) -> str:
-        """The reasoned refusal (qualification requirements not met), as a signed document."""
-        with self._step(request_id) as step:
-            self._into_review(step, clerk)
-            service = self._service(step.request.service)
-            number = self._document(step, service, "refusal", clerk, reason={"kk": reason, "ru": reason})
-            step.apply("refuse", clerk, outcome="qualification-not-met", reason=reason, document=number)
-            return number
-
-    def refuse_unpaid(self, request_id: str) -> str:
-        """The payment did not come: refused for no payment (the gateway's or clerk's step)."""
-        with self._step(request_id) as step:
-            step.apply("refuse", SYSTEM, outcome="no-payment")
-            return step.request.state
-
-    def refuse_authorization(self, request_id: str) -> str:
-        """The applicant's authorisation failed (login or certificate): refused before anything else."""
-        with self._step(request_id) as step:
-            step.apply("refuse", SYSTEM, outcome="authorization-refused")
-            return step.request.state
-
-    def _into_review(self, step: _Step, clerk: Actor) -> None:
-        if step.request.state == "registered":
-            step.apply("start-review", clerk)
-
-    def _document(self, step: _Step, service: Service, kind: str, clerk: Actor, **extra: Any) -> str:
-        """Number, build, render (kk+ru), sign and store the document, in the step's transaction.
-
-        A reissue is a new version of the license it names (``license_number``),
-        which becomes *replaced*; a duplicate is the same license marked
-        ТЕЛНҰСҚА / ДУБЛИКАТ under the original's number plus ``-D<n>``.
-        """
-        from docgen.documents.from_request import Signer, document_data
-
-        today = self.clock.now().date()
-        signer = self.signers.for_provider(service.provider_code)
-        previous = self._previous(step, kind) if kind != "refusal" else None
-        if previous is not None and step.request.action == "duplicate":
-            number = f"{previous.number}-D{store.duplicates_of(step.connection, previous.number) + 1}"
-            data = dict(previous.data) | {"duplicate": True}
-        else:
-            sequence = next_value(step.connection, service.provider_code, today.year, kind)
-            number = document_number(kind, service.provider_code, today.year, sequence)
-            person = Signer(
-                name=signer.identity.name,
-                position=_split(signer.identity.position),
-                city={"kk": "Астана қаласы", "ru": "город Астана"},
-            )
-            data = document_data(
-                kind,
-                service,
-                step.row.data | {"number": step.request.number},
-                number=number,
-                issued_on=today,
-                signer=person,
-                extra=extra,
-            )
-        pdf = signer.sign(self.renderer.render(kind, data, "kk+ru", "pdf"))
-        replaces, version = None, 1
-        if previous is not None:
-            replaces = previous.id if step.request.action == "reissue" else None
-            version = previous.version + (1 if step.request.action == "reissue" else 0)
-        store.add_document(
-            step.connection,
-            request_id=step.request.id,
-            kind=kind,
-            number=number,
-            data=data,
-            pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            at=self.clock.now(),
-            replaces=replaces,
-            version=version,
-            duplicate=previous is not None and step.request.action == "duplicate",
-        )
-        return number
-
-    def _previous(self, step: _Step, kind: str) -> Any:
-        """The license a reissue or duplicate request names, which must be active."""
-        if step.request.action not in ("reissue", "duplicate"):
-            return None
-        number = step.row.data.get("license_number")
-        found = store.active_document(step.connection, kind, number) if number else None
-        if found is None:
-            raise DocumentNotFound(number=number or "—")
-        return found
-
-    # -- reading -----------------------------------------------------------------------------
-    def show(self, request_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
-            try:
-                request, row = store.load(connection, self.catalog, request_id)
-            except KeyError:
-                raise RequestNotFound(id=request_id) from None
-            docs = store.document_rows(connection, request_id)
-        return {
-            "id": request.id,
-            "service": request.service,
-            "action": request.action,
-            "channel": request.channel,
-            "state": request.state,
-            "number": request.number,
-            "registered": row.registered_on.isoformat() if row.registered_on else None,
-            "due": row.due_on.isoformat() if row.due_on else None,
-            "outcome": request.outcome.to_dict() if request.outcome else None,
-            "signature_check": row.signature_check,
-            "history": [entry.to_dict() for entry in request.history],
-            "documents": [
-                {"kind": d.kind, "number": d.number, "sha256": d.sha256, "status": d.status} for d in docs
-            ],
-        }
-
-    def document(self, request_id: str) -> tuple[str, bytes, dict[str, Any]]:
-        """The newest stored document of a request: (kind, signed PDF, data)."""
-        with self.engine.connect() as connection:
-            docs = store.document_rows(connection, request_id)
-        if not docs:
-            raise RequestNotFound(id=request_id)
-        last = docs[-1]
-        return last.kind, bytes(last.pdf), dict(last.data)
-
-    def overdue(self, today: dt.date | None = None, soon_days: int = 0) -> list[dict[str, Any]]:
-        """Undecided requests past their due date; with ``soon_days``, also those due that soon."""
-        today = today or self.clock.now().date()
-        limit = today + dt.timedelta(days=soon_days) if soon_days else today - dt.timedelta(days=1)
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(requests_table)
-                .where(
-                    requests_table.c.due_on.is_not(None),
-                    requests_table.c.state.not_in(("issued", "refused")),
-                    requests_table.c.due_on <= limit,
+                step.apply(self.clock, "approve", clerk)
+                step.save()
+                return None
+            step.check(self.clock, "issue", clerk, document="-")
+            previous = None
+            if step.request.action in ("reissue", "duplicate"):
+                previous = self._previous_license(
+                    uow, service, step.record.holder, step.record.data.get("license_number")
                 )
-                .order_by(requests_table.c.due_on)
-            ).all()
-        return [
-            {
-                "id": r.id,
-                "service": r.service,
-                "number": r.number,
-                "due": r.due_on.isoformat(),
-                "overdue": r.due_on < today,
-            }
-            for r in rows
-        ]
+            number = self.issuer.issue(step, service, service.outputs[0], previous)
+            step.apply(self.clock, "issue", clerk, document=number)
+            step.save()
+            return number
 
-    def set_document_status(self, number: str, status: str) -> str:
-        """Suspend, terminate or reinstate an issued document in the registry (the document itself
-        never changes)."""
-        from sqlalchemy import update
-
-        from docgen.adapters.db.tables import documents, registry
-
-        if status not in ("active", "suspended", "terminated"):
-            raise DocgenError(detail=f"status must be active, suspended or terminated, not {status!r}")
-        with self.engine.begin() as connection:
-            found = connection.execute(
-                select(documents.c.id, registry.c.status)
-                .join(registry, registry.c.document_id == documents.c.id)
-                .where(documents.c.number == number)
-            ).first()
-            if found is None or found.status == "replaced":
-                raise DocumentNotFound(number=number)
-            connection.execute(
-                update(registry)
-                .where(registry.c.document_id == found.id)
-                .values(status=status, changed_at=self.clock.now())
+    def refuse(self, user: User, request_id: str, reason: str | dict[str, str]) -> str:
+        """The reasoned refusal (qualification requirements not met), as a signed document."""
+        text = reason if isinstance(reason, dict) else {"kk": reason, "ru": reason}
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            clerk = user.actor()
+            self._into_review(step, clerk)
+            step.check(self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"])
+            service = service_of(self.catalog, step.request.service)
+            number = self.issuer.issue(step, service, "refusal", None, reason=text)
+            step.apply(
+                self.clock,
+                "refuse",
+                clerk,
+                outcome="qualification-not-met",
+                reason=text["ru"],
+                document=number,
             )
-        return status
+            step.save()
+            return number
 
-    def audit(self) -> list[dict[str, Any]]:
-        """Every request whose history chain is broken or does not replay: empty when all is well."""
-        from docgen.domain.errors import BrokenHistory
-        from docgen.domain.history import verify_chain
+    def _into_review(self, step: Step, clerk: Any) -> None:
+        if step.request.state == "registered":
+            step.apply(self.clock, "start-review", clerk)
 
-        problems = []
-        with self.engine.connect() as connection:
-            ids = connection.execute(
-                select(requests_table.c.id).order_by(requests_table.c.created_at)
-            ).scalars()
-            for request_id in list(ids):
-                chain = store.entries(connection, request_id)
-                broken = verify_chain(chain)
-                if broken is not None:
-                    problems.append({"id": request_id, "entry": broken + 1, "problem": "hash chain broken"})
-                    continue
-                try:
-                    request, row = store.load(connection, self.catalog, request_id)
-                except BrokenHistory as error:
-                    problems.append({"id": request_id, "entry": None, "problem": error.message("ru")})
-                    continue
-                if row.state != request.state or row.number != request.number:
-                    problems.append(
-                        {"id": request_id, "entry": None, "problem": "row differs from its history"}
-                    )
-        return problems
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _readable(self, uow: UnitOfWork, user: User, request_id: str) -> RequestRecord:
+        from docgen.errors import RequestNotFound
 
-    # -- plumbing ----------------------------------------------------------------------------
-    def _service(self, code: str) -> Service:
-        if code not in self.catalog:
-            from docgen.errors import UnknownService
+        record = uow.requests.get(request_id)
+        if record is None:
+            raise RequestNotFound(id=request_id)
+        access.may_read(user, record)
+        return record
 
-            raise UnknownService(service=code, known=", ".join(self.catalog.codes()))
-        return self.catalog.get(code)
-
-    def _step(self, request_id: str) -> _StepContext:
-        return _StepContext(self, request_id)
-
-    @staticmethod
-    def _domain() -> _Wrap:
-        return _Wrap()
+    def _step(self, uow: UnitOfWork, user: User, request_id: str) -> Step:
+        """The request, locked for this unit of work, once ``user`` may act on it."""
+        self._readable(uow, user, request_id)
+        step = load(uow, self.catalog, request_id, lock=True)
+        access.may_act(user, step.record)
+        return step
 
 
-def signed_payload(data: dict[str, Any]) -> bytes:
-    """The bytes an applicant signs: the stored request data as canonical JSON (UTF-8,
-    sorted keys, no spaces), so signer and checker agree byte for byte."""
-    from docgen.domain.history import canonical_json
-
-    return canonical_json(data)
-
-
-def _split(position: str) -> dict[str, str]:
-    kk, _, ru = position.partition(" / ")
-    return {"kk": kk or position, "ru": ru or position}
-
-
-class _Wrap:
-    """Turn domain errors into the application's error hierarchy."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if isinstance(error, DomainError):
-            raise DomainRefusal(error) from error
-
-
-@dataclass
-class _Step:
-    service: RequestService
-    connection: Any
-    request: Request
-    row: Any
-    stored_seq: int
-    columns: dict[str, Any] = field(default_factory=dict)
-
-    def apply(self, event: str, actor: Actor, **details: Any) -> None:
-        with _Wrap():
-            self.request.apply(event, actor, self.service.clock.now(), **details)
-
-
-class _StepContext:
-    def __init__(self, service: RequestService, request_id: str) -> None:
-        self.service = service
-        self.request_id = request_id
-
-    def __enter__(self) -> _Step:
-        self._transaction = self.service.engine.begin()
-        connection = self._transaction.__enter__()
-        try:
-            request, row = store.load(connection, self.service.catalog, self.request_id, lock=True)
-        except KeyError:
-            self._transaction.__exit__(None, None, None)
-            raise RequestNotFound(id=self.request_id) from None
-        self.step = _Step(self.service, connection, request, row, request.history[-1].seq)
-        return self.step
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if error is None:
-            store.record(self.step.connection, self.step.request, self.step.stored_seq, **self.step.columns)
-        self._transaction.__exit__(kind, error, trace)
+def signed_payload(request: Request, data: dict[str, Any]) -> bytes:
+    """What an applicant signs: canonical JSON (UTF-8, sorted keys, no spaces) of the request's
+    identity and its data, so signer and checker agree byte for byte and the signature is bound to
+    this one request."""
+    return canonical_json(
+        {
+            "request": {
+                "id": request.id,
+                "service": request.service,
+                "action": request.action,
+                "channel": request.channel,
+                "opened_at": request.opened_at.isoformat(),
+            },
+            "data": data,
+        }
+    )

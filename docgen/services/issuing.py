@@ -1,0 +1,80 @@
+"""Making the document a decision produces: number, data, render (kk+ru), sign, store.
+
+Called inside the deciding use case's unit of work, after every check has
+passed: the number is taken from the same transaction, so a failure while
+rendering, signing or storing gives it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from docgen.documents.from_request import Signer, document_data
+from docgen.domain.numbering import document_number
+from docgen.domain.ports import Clock
+from docgen.services.ports import DocumentRecord, DocumentRenderer, NewDocument, Signers
+from docgen.services.steps import Step
+
+__all__ = ["Issuer"]
+
+
+@dataclass
+class Issuer:
+    renderer: DocumentRenderer
+    signers: Signers
+    clock: Clock
+
+    def issue(
+        self, step: Step, service: Any, kind: str, previous: DocumentRecord | None, **extra: Any
+    ) -> str:
+        """The new document's number. A reissue is a new version of ``previous`` (which becomes
+        *replaced*); a duplicate is ``previous`` marked ТЕЛНҰСҚА / ДУБЛИКАТ, numbered ``<its
+        number>-D<n>``."""
+        today = self.clock.today()
+        uow = step.uow
+        action = step.request.action
+        if previous is not None and action == "duplicate":
+            number = f"{previous.number}-D{len(uow.documents.duplicates_of(previous.number)) + 1}"
+            data = dict(previous.data) | {"duplicate": True}
+        else:
+            sequence = uow.counters.next_value(service.provider_code, today.year, kind)
+            number = document_number(kind, service.provider_code, today.year, sequence)
+            official = self.signers.official(service.provider_code)
+            person = Signer(
+                name=official.name,
+                position=_split(official.position),
+                city={"kk": "Астана қаласы", "ru": "город Астана"},
+            )
+            data = document_data(
+                kind,
+                service,
+                step.record.data | {"number": step.request.number},
+                number=number,
+                issued_on=today,
+                signer=person,
+                extra=extra,
+            )
+        pdf = self.signers.sign(service.provider_code, self.renderer.render(kind, data, "kk+ru", "pdf"))
+        reissue = previous is not None and action == "reissue"
+        uow.documents.add(
+            NewDocument(
+                request_id=step.request.id,
+                kind=kind,
+                number=number,
+                data=data,
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                created_at=self.clock.now(),
+                replaces=previous.id if reissue and previous else None,
+                duplicate=previous is not None and action == "duplicate",
+                version=(previous.version + (1 if reissue else 0)) if previous else 1,
+            )
+        )
+        return number
+
+
+def _split(position: str) -> dict[str, str]:
+    kk, _, ru = position.partition(" / ")
+    return {"kk": kk or position, "ru": ru or position}

@@ -1,0 +1,292 @@
+"""What the use cases need from storage and from the machinery around them, as interfaces.
+
+The use cases see only these classes. ``docgen.adapters`` implements them
+(SQLAlchemy on SQLite and PostgreSQL, the template renderer, PAdES signing,
+Argon2, a folder of attachments); the fast tests implement them in memory as
+subclasses of the same classes. Nothing here knows SQL, WeasyPrint or pyHanko.
+
+A :class:`UnitOfWork` is one transaction: everything a use case reads and
+writes through it is kept together by :meth:`UnitOfWork.commit`, and thrown
+away when the block is left without a commit - on an error, too - so nothing
+stays locked and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+from docgen.domain.history import HistoryEntry
+from docgen.domain.request import Request
+from docgen.domain.users import User
+
+__all__ = [
+    "AttachmentStore",
+    "Counters",
+    "DocumentRecord",
+    "DocumentRenderer",
+    "Documents",
+    "NewDocument",
+    "Official",
+    "PasswordHasher",
+    "RequestRecord",
+    "Requests",
+    "Signers",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "Users",
+]
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """A stored request: its current state for queries, and who it belongs to.
+
+    The history is the record of what happened (:meth:`Requests.history`);
+    these columns are kept in step with it by the use cases.
+    """
+
+    id: str
+    service: str
+    provider: str
+    action: str
+    channel: str
+    state: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    holder: str
+    """The IIN or BIN of the applicant the request is for."""
+    filed_by: str
+    """The login of the user who opened it (the applicant, a clerk or an operator)."""
+    centre: str | None = None
+    """The public service centre it was filed at (centre channel)."""
+    number: str | None = None
+    registered_on: dt.date | None = None
+    due_on: dt.date | None = None
+    outcome: dict[str, Any] | None = None
+    signature_check: dict[str, Any] | None = None
+
+    @property
+    def representative_iin(self) -> str | None:
+        representative = self.data.get("representative") or {}
+        return representative.get("iin")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document about to be stored: made, signed and numbered inside the issuing transaction."""
+
+    request_id: str
+    kind: str
+    number: str
+    data: dict[str, Any]
+    pdf: bytes
+    sha256: str
+    created_at: dt.datetime
+    replaces: str | None = None
+    duplicate: bool = False
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """An issued document as stored, with its registry status and whose it is."""
+
+    id: str
+    request_id: str
+    kind: str
+    number: str
+    version: int
+    replaces: str | None
+    duplicate: bool
+    data: dict[str, Any]
+    sha256: str
+    pdf: bytes
+    created_at: dt.datetime
+    status: str
+    """``active``, ``suspended``, ``terminated`` or ``replaced``."""
+    service: str
+    provider: str
+    holder: str
+
+
+# -- repositories -----------------------------------------------------------------------------
+
+
+class Requests(ABC):
+    """Requests and their append-only histories."""
+
+    @abstractmethod
+    def add(self, request: Request, record: RequestRecord) -> None:
+        """Store a new request with its first history entries."""
+
+    @abstractmethod
+    def get(self, request_id: str, *, lock: bool = False) -> RequestRecord | None:
+        """The request, or ``None``; ``lock`` holds it against other writers until the end."""
+
+    @abstractmethod
+    def history(self, request_id: str) -> list[HistoryEntry]:
+        """The request's history entries in order."""
+
+    @abstractmethod
+    def save(self, request: Request, stored_seq: int, **columns: Any) -> None:
+        """Append the entries made after ``stored_seq`` and bring the row in step with ``request``
+        (``columns``: ``registered_on``, ``due_on``, ``signature_check``, ``data``)."""
+
+    @abstractmethod
+    def find(
+        self,
+        *,
+        holders: Collection[str] = (),
+        filed_by: str | None = None,
+        provider: str | None = None,
+        centre: str | None = None,
+        open_only: bool = False,
+        due_by: dt.date | None = None,
+    ) -> list[RequestRecord]:
+        """Requests matching every given filter (``holders`` or ``filed_by``: either matches),
+        newest first."""
+
+    @abstractmethod
+    def ids(self) -> list[str]:
+        """Every request id, oldest first (for the audit)."""
+
+
+class Documents(ABC):
+    """Issued documents (append-only) and their registry status."""
+
+    @abstractmethod
+    def add(self, document: NewDocument) -> str:
+        """Store the document as *active*; a reissue marks the one it ``replaces`` *replaced*."""
+
+    @abstractmethod
+    def for_request(self, request_id: str) -> list[DocumentRecord]:
+        """The request's documents, oldest first."""
+
+    @abstractmethod
+    def by_number(self, number: str) -> DocumentRecord | None:
+        """The document with this number."""
+
+    @abstractmethod
+    def duplicates_of(self, number: str) -> list[DocumentRecord]:
+        """The duplicates issued of the document ``number``."""
+
+    @abstractmethod
+    def set_status(self, document_id: str, status: str, at: dt.datetime) -> None:
+        """Change a document's registry status (the document itself never changes)."""
+
+
+class Users(ABC):
+    @abstractmethod
+    def add(self, user: User) -> None:
+        """Store a new user; the login must be free."""
+
+    @abstractmethod
+    def get(self, login: str) -> User | None: ...
+
+    @abstractmethod
+    def save(self, user: User) -> None:
+        """Store the changed user (enabled, password hash)."""
+
+    @abstractmethod
+    def all(self) -> list[User]:
+        """Every user, by login."""
+
+
+class Counters(ABC):
+    @abstractmethod
+    def next_value(self, provider: str, year: int, series: str) -> int:
+        """The next gapless number of the series, given back if the transaction is not committed."""
+
+
+class UnitOfWork(ABC):
+    """One transaction over every repository. Use as ``with factory() as uow: ...; uow.commit()``."""
+
+    requests: Requests
+    documents: Documents
+    users: Users
+    counters: Counters
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()  # a no-op after commit; on any error, everything is given back
+        finally:
+            self.close()
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional: in memory there is nothing to release
+        """Release the connection (after rollback)."""
+
+
+#: Opens a unit of work; ``write=False`` for reading only (takes no write lock on SQLite).
+UnitOfWorkFactory = Callable[..., UnitOfWork]
+
+
+# -- machinery --------------------------------------------------------------------------------
+
+
+class DocumentRenderer(ABC):
+    """Data of a document kind in, the document's bytes out."""
+
+    @abstractmethod
+    def render(self, kind: str, data: dict[str, Any], lang: str, fmt: str, *, copy: bool = False) -> bytes:
+        """``lang``: kk, ru or kk+ru; ``fmt``: pdf, docx or html; ``copy`` marks it as a copy."""
+
+
+@dataclass(frozen=True)
+class Official:
+    """The provider's authorised person whose key signs its documents."""
+
+    name: str
+    position: str
+    """``kk / ru`` as the certificate names it."""
+
+
+class Signers(ABC):
+    """The providers' signing keys (PAdES)."""
+
+    @abstractmethod
+    def official(self, provider: str) -> Official: ...
+
+    @abstractmethod
+    def sign(self, provider: str, pdf: bytes) -> bytes: ...
+
+
+class PasswordHasher(ABC):
+    @abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abstractmethod
+    def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches; never raises for a wrong one."""
+
+
+class AttachmentStore(ABC):
+    """Where the bytes of attached files live; the history keeps their SHA-256."""
+
+    @abstractmethod
+    def put(self, content: bytes) -> str:
+        """Store ``content``; returns its key (its SHA-256 in hex)."""
+
+    @abstractmethod
+    def get(self, key: str) -> bytes | None: ...

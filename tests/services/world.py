@@ -1,0 +1,156 @@
+"""A small world to run the use cases in: users of every role, fakes for the machinery, and a
+database that is in memory (the fast tier) or SQLite / PostgreSQL (the integration tier)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from docgen.adapters.outside import LocalNotary, SandboxGateway
+from docgen.bootstrap import Application, assemble
+from docgen.domain.catalog import Catalog
+from docgen.domain.history import HistoryEntry
+from docgen.domain.users import User
+from docgen.services.ports import UnitOfWorkFactory
+from tests import fakes
+
+#: Monday 23 November 2026, 09:00 in Astana.
+MONDAY = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
+
+PASSWORD = "correct horse"
+COMPANY_BIN = "120340001230"  # «Дала Телеком»: telecom, TV/radio, numbering examples
+FARM_BIN = "071140004566"  # the cotton-warehouse and radio-spectrum examples' company
+PERSON_IIN = "880501300124"  # the radio-device example's individual
+
+
+@dataclass
+class World:
+    app: Application
+    rows: Callable[[], int]
+    users: dict[str, User]
+    catalog: Catalog
+    append_raw: Callable[[HistoryEntry], None] | None = None
+    """Write a history entry straight into the store, as an attacker with database access would."""
+    pki: Any = None
+    """The test PKI, in the integration tier (its applicants' keys sign for real)."""
+    engine: Any = None
+
+    def real_signature(self, login: str, request_id: str, key: str) -> bytes:
+        """The applicant's CMS signature over this request's payload, made with a key of the test PKI."""
+        from docgen.signing.request_signature import sign_request
+
+        payload = self.app.requests.payload(self[login], request_id)
+        return sign_request(payload, self.pki.applicant_path(key).read_bytes(), b"demo")
+
+    def break_history(self, request_id: str) -> None:
+        """Append an entry whose hash does not chain: the request's history no longer verifies."""
+        assert self.append_raw is not None
+        with self.app.queries.uow(write=False) as uow:
+            last = uow.requests.history(request_id)[-1]
+        forged = last.to_dict() | {"seq": last.seq + 1, "previous_hash": last.hash, "hash": "0" * 64}
+        self.append_raw(HistoryEntry.from_dict(forged))
+
+    def __getitem__(self, login: str) -> User:
+        return self.users[login]
+
+    # -- a request, carried as far as a test needs ---------------------------------------------------
+    def example(self, service: str, **changes: Any) -> dict[str, Any]:
+        """The service's example as typed in, with ``changes`` (a ``None`` leaves the field out)."""
+        data = self.app.requests.intake_example(service) | changes
+        return {name: value for name, value in data.items() if value is not None}
+
+    def file(
+        self, login: str, service: str = "telecom-license", action: str = "issue", **changes: Any
+    ) -> str:
+        user = self[login]
+        channel = {"applicant": "portal", "operator": "centre", "clerk": "provider"}[user.role]
+        return self.app.requests.new(user, service, action, channel, self.example(service, **changes))
+
+    def sign(self, login: str, request_id: str, holder: str) -> str:
+        """Sign as the applicant: with the test PKI's key of ``holder`` when there is a PKI."""
+        if self.pki is not None:
+            return self.app.requests.sign(
+                self[login], request_id, self.real_signature(login, request_id, holder)
+            )
+        payload = self.app.requests.payload(self[login], request_id)
+        return self.app.requests.sign(self[login], request_id, fakes.fake_signature(payload, holder))
+
+    def pay(self, login: str, request_id: str) -> str:
+        order = self.app.requests.order_payment(self[login], request_id)
+        payload, signature = self.gateway.pay(order)
+        return self.app.requests.payment_callback(payload, signature)
+
+    @property
+    def gateway(self) -> SandboxGateway:
+        gateway = self.app.gateway
+        assert isinstance(gateway, SandboxGateway)
+        return gateway
+
+    def registered(
+        self, login: str = "dala", service: str = "telecom-license", holder: str = COMPANY_BIN, **changes: Any
+    ) -> str:
+        """A portal request filed, submitted, paid (where the service charges first) and signed."""
+        request_id = self.file(login, service, **changes)
+        state = self.app.requests.submit(self[login], request_id)
+        if state == "awaiting-payment":
+            self.pay(login, request_id)
+        assert self.sign(login, request_id, holder) == "registered"
+        return request_id
+
+    def licensed(
+        self, login: str = "dala", service: str = "telecom-license", holder: str = COMPANY_BIN
+    ) -> tuple[str, str]:
+        """A license issued on a portal request: (request id, license number)."""
+        request_id = self.registered(login, service, holder)
+        clerk = f"clerk-{self.catalog.get(service).provider_code}"
+        number = self.app.requests.issue(self[clerk], request_id)
+        assert number
+        return request_id, number
+
+
+def people() -> list[User]:
+    """One user of every role, and a second of some, to try one against the other."""
+    catalog = fakes.catalog()
+    users = [
+        User(f"clerk-{code}", "clerk", f"Clerk of {code}", provider=code) for code in catalog.providers()
+    ]
+    users += [
+        User("dala", "applicant", "Есенгалиев Нұрлан Серікұлы", iin="850715400337", bin=COMPANY_BIN),
+        User("farm", "applicant", "Head of the farm", iin="920214450117", bin=FARM_BIN),
+        User("person", "applicant", "Ахметов Данияр Серікұлы", iin=PERSON_IIN),
+        User("operator-astana", "operator", "ХҚКО операторы", centre="astana-1"),
+        User("operator-aktau", "operator", "ХҚКО операторы", centre="aktau-1"),
+        User("admin", "admin", "Әкімші"),
+        User("gone", "applicant", "Disabled applicant", iin=PERSON_IIN, enabled=False),
+    ]
+    return users
+
+
+def make_world(
+    uow: UnitOfWorkFactory, rows: Callable[[], int], clock_start: dt.datetime = MONDAY, **adapters: Any
+) -> World:
+    """The world over ``uow``; ``adapters`` replace fakes by real ones (``renderer``, ``signers``,
+    ``checker``, ``registry``, ``attachments``, ``hasher``, ``clock``)."""
+    catalog = fakes.catalog()
+    parts: dict[str, Any] = {
+        "renderer": fakes.FakeRenderer(),
+        "signers": fakes.FakeSigners(),
+        "checker": fakes.FakeChecker(),
+        "hasher": fakes.FakeHasher(),
+        "attachments": fakes.MemoryAttachments(),
+        "registry": fakes.PeopleRegistry(fakes.known_people(catalog)),
+        "gateway": SandboxGateway(b"test secret"),
+        "notary": LocalNotary([("17/26", "920214450117")]),
+        "calendar": fakes.WeekendCalendar(),
+        "clock": fakes.SteppingClock(clock_start),
+    } | adapters
+    app = assemble(settings=fakes.settings(), catalog=catalog, uow=uow, **parts)
+    users = {}
+    for user in people():
+        added = app.users.add(
+            PASSWORD, **{k: v for k, v in user.__dict__.items() if k not in ("password_hash",)}
+        )
+        users[user.login] = added
+    return World(app, rows, users, catalog)
