@@ -52,7 +52,7 @@ def median_ms(action, repeats: int, per_run: int) -> float:  # type: ignore[no-u
 
 def signing_rows(renderer, data, unique) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """PAdES signing with a development PKI made for the run: sign alone, and render + sign."""
-    from docgen.bootstrap import ProviderSigners
+    from docgen.adapters.signing import ProviderSigners
     from docgen.config import SigningSettings
     from docgen.signing.pki import init_demo
 

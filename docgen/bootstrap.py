@@ -1,20 +1,41 @@
-"""The one place that picks implementations and builds long-lived objects.
+"""The one place that picks implementations and builds the application.
 
-Nothing is built at import time anywhere in the package: the CLI, the
-benchmark, batch workers and tests call these functions.
+Nothing is built at import time anywhere in the package: the CLI, the web
+application factory, the benchmark, batch workers and tests call
+:func:`build` (or :func:`assemble` with their own adapters). Building does not
+migrate the database: ``docgen db upgrade`` does, and ``docgen demo`` and the
+web server's first start call :meth:`Application.upgrade`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from docgen.config import RenderSettings, SigningSettings, load_settings, load_signing_settings
+from docgen.config import RenderSettings, Settings, load, load_settings
+from docgen.domain.catalog import Catalog
+from docgen.domain.deadlines import WorkingCalendar
+from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
+from docgen.domain.signatures import RequestSignatureChecker
 from docgen.rendering.core import Renderer
+from docgen.services.audit import AuditService
+from docgen.services.documents import DocumentService
+from docgen.services.issuing import Issuer
+from docgen.services.ports import (
+    AttachmentStore,
+    DocumentRenderer,
+    PasswordHasher,
+    Signers,
+    UnitOfWorkFactory,
+)
+from docgen.services.queries import QueryService
+from docgen.services.requests import RequestService
+from docgen.services.users import UserService
 
 if TYPE_CHECKING:
-    from docgen.signing.pades import DocumentSigner
+    from sqlalchemy import Engine
 
-__all__ = ["ProviderSigners", "make_renderer"]
+__all__ = ["Application", "assemble", "build", "make_renderer"]
 
 
 def make_renderer(settings: RenderSettings | None = None) -> Renderer:
@@ -22,92 +43,112 @@ def make_renderer(settings: RenderSettings | None = None) -> Renderer:
     return Renderer(settings or load_settings())
 
 
-class ProviderSigners:
-    """One :class:`~docgen.signing.pades.DocumentSigner` per provider, built on first use.
+@dataclass
+class Application:
+    """The use cases a front end calls, and the settings they were built from."""
 
-    Building loads and parses the provider's key, draws its visible signature
-    and prepares the timestamp authority: once per process, not per document.
-    """
+    settings: Settings
+    catalog: Catalog
+    requests: RequestService
+    queries: QueryService
+    documents: DocumentService
+    users: UserService
+    audit: AuditService
+    gateway: PaymentGateway
+    registry: StateRegistry
+    engine: Any = None
+    """The SQLAlchemy engine when built by :func:`build` (for ``upgrade`` and the demo records)."""
 
-    def __init__(self, settings: SigningSettings | None = None, renderer: Renderer | None = None) -> None:
-        self.settings = settings or load_signing_settings()
-        self._renderer = renderer
-        self._signers: dict[str, DocumentSigner] = {}
+    def upgrade(self) -> None:
+        """Create or migrate the database schema (idempotent)."""
+        from docgen.adapters.db.migrate import upgrade
 
-    def for_provider(self, code: str) -> DocumentSigner:
-        if code not in self._signers:
-            self._signers[code] = self._build(code)
-        return self._signers[code]
-
-    def _build(self, code: str) -> DocumentSigner:
-        from docgen.signing.pades import SIGNATURE_BOX, DocumentSigner, SignerIdentity, load_signer
-        from docgen.signing.trust import validation_context
-
-        pki = self.settings.pki_dir
-        signer = load_signer(pki / "providers" / f"{code}.p12", self.settings.key_password.encode())
-        renderer = self._renderer or make_renderer()
-        x1, y1, x2, y2 = SIGNATURE_BOX
-        identity = SignerIdentity.of(_certificate(signer))
-        stamp = renderer.signature_stamp(identity, x2 - x1, y2 - y1)
-        context = validation_context(pki) if self.settings.embed_revocation else None
-        return DocumentSigner(
-            signer, stamp_pdf=stamp, timestamper=self._timestamper(), validation_context=context
-        )
-
-    def _timestamper(self) -> Any:
-        tsa = self.settings.tsa
-        if not tsa:
-            return None
-        if tsa == "local":
-            from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-            from docgen.signing.pades import load_signer
-
-            authority = load_signer(self.settings.pki_dir / "tsa.p12", self.settings.key_password.encode())
-            return DummyTimeStamper(authority.signing_cert, authority.signing_key, authority.cert_registry)
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        return HTTPTimeStamper(tsa)
+        upgrade(self.engine)
 
 
-def _certificate(signer: Any) -> Any:
-    from cryptography import x509
-
-    return x509.load_der_x509_certificate(signer.signing_cert.dump())
-
-
-def make_request_service(database_url: str | None = None) -> Any:
-    """The request use cases over the configured database (``DATABASE_URL``; default a SQLite file).
-
-    The schema is brought up to date first (idempotent), so the embedded
-    default needs no set-up.
-    """
-    import os
-
-    from docgen.adapters.calendar import KazakhstanCalendar
-    from docgen.adapters.db.engine import make_engine
-    from docgen.adapters.db.migrate import upgrade
-    from docgen.adapters.outside import LocalNotary, SandboxGateway, TableStateRegistry
-    from docgen.services.requests import RequestService
-
-    engine = make_engine(database_url or os.environ.get("DATABASE_URL"))
-    upgrade(engine)
-    renderer = make_renderer()
-    settings = load_signing_settings()
-    return RequestService(
+def assemble(
+    *,
+    settings: Settings,
+    catalog: Catalog,
+    uow: UnitOfWorkFactory,
+    renderer: DocumentRenderer,
+    signers: Signers,
+    checker: RequestSignatureChecker,
+    hasher: PasswordHasher,
+    attachments: AttachmentStore,
+    registry: StateRegistry,
+    gateway: PaymentGateway,
+    notary: NotaryRegistry,
+    calendar: WorkingCalendar,
+    clock: Clock | None = None,
+    engine: Any = None,
+) -> Application:
+    """The use cases wired over the given adapters (the tests give fakes)."""
+    clock = clock or SystemClock()
+    return Application(
+        settings=settings,
+        catalog=catalog,
+        requests=RequestService(
+            uow=uow,
+            catalog=catalog,
+            registry=registry,
+            gateway=gateway,
+            notary=notary,
+            calendar=calendar,
+            checker=checker,
+            attachments=attachments,
+            issuer=Issuer(renderer, signers, clock),
+            clock=clock,
+            max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
+        ),
+        queries=QueryService(uow, catalog, clock),
+        documents=DocumentService(uow, catalog, renderer, clock),
+        users=UserService(uow, catalog, hasher),
+        audit=AuditService(uow, catalog),
+        gateway=gateway,
+        registry=registry,
         engine=engine,
-        catalog=renderer.catalog,
-        registry=TableStateRegistry(engine),
-        gateway=SandboxGateway(os.environ.get("DOCGEN_PAYMENT_SECRET", "sandbox").encode()),
-        calendar=KazakhstanCalendar(),
-        renderer=renderer,
-        signers=ProviderSigners(settings, renderer),
-        checker=_LazyChecker(settings.pki_dir),
-        notary=LocalNotary(_registered_attorneys(renderer.catalog)),
     )
 
 
-def _registered_attorneys(catalog: Any) -> list[tuple[str, str]]:
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Application:
+    """The application on the configured database (``DATABASE_URL``; default a SQLite file in
+    ``instance/``), templates, PKI and outside systems' embedded defaults."""
+    from docgen.adapters.attachments import FolderAttachments
+    from docgen.adapters.calendar import KazakhstanCalendar
+    from docgen.adapters.db.engine import make_engine
+    from docgen.adapters.db.uow import sql_unit_of_work
+    from docgen.adapters.outside import LocalNotary, SandboxGateway, TableStateRegistry
+    from docgen.adapters.passwords import Argon2Hasher
+    from docgen.adapters.rendering import TemplateRenderer
+    from docgen.adapters.signing import LazyRequestChecker, PadesSigners, ProviderSigners
+
+    settings = settings or load()
+    engine: Engine = make_engine(settings.database_url or _sqlite_url(settings))
+    renderer = make_renderer(settings.render)
+    return assemble(
+        settings=settings,
+        catalog=renderer.catalog,
+        uow=sql_unit_of_work(engine),
+        renderer=TemplateRenderer(renderer),
+        signers=PadesSigners(ProviderSigners(settings.signing, renderer)),
+        checker=LazyRequestChecker(settings.signing.pki_dir),
+        hasher=Argon2Hasher(),
+        attachments=FolderAttachments(settings.attachments_dir),
+        registry=TableStateRegistry(engine),
+        gateway=SandboxGateway(settings.payment_secret.encode()),
+        notary=LocalNotary(registered_attorneys(renderer.catalog)),
+        calendar=KazakhstanCalendar(),
+        clock=clock,
+        engine=engine,
+    )
+
+
+def _sqlite_url(settings: Settings) -> str:
+    return f"sqlite:///{settings.instance_dir / 'docgen.sqlite3'}"
+
+
+def registered_attorneys(catalog: Catalog) -> list[tuple[str, str]]:
     """The demo notary system knows the powers of attorney of the service examples."""
     known = []
     for service in catalog:
@@ -115,18 +156,3 @@ def _registered_attorneys(catalog: Any) -> list[tuple[str, str]]:
         if representative:
             known.append((representative["power_of_attorney"]["number"], representative["iin"]))
     return known
-
-
-class _LazyChecker:
-    """The request-signature checker, reading the trust material when first needed."""
-
-    def __init__(self, pki_dir: Any) -> None:
-        self.pki_dir = pki_dir
-        self._checker: Any = None
-
-    def check(self, data: bytes, signature: bytes, **identity: Any) -> Any:
-        if self._checker is None:
-            from docgen.signing.request_signature import CmsRequestChecker, TrustStore
-
-            self._checker = CmsRequestChecker(TrustStore.from_folder(self.pki_dir))
-        return self._checker.check(data, signature, **identity)

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "RenderSettings", "SigningSettings", "load_settings", "load_signing_settings"]
+__all__ = [
+    "PROJECT_ROOT",
+    "RenderSettings",
+    "Settings",
+    "SigningSettings",
+    "load",
+    "load_settings",
+    "load_signing_settings",
+]
 
 #: The checkout (or install prefix) holding ``templates/`` and ``forms/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -81,4 +89,39 @@ def load_signing_settings(environ: Mapping[str, str] | None = None) -> SigningSe
         key_password=env.get("DOCGEN_KEY_PASSWORD", defaults.key_password),
         tsa=env.get("DOCGEN_TSA") or None,
         embed_revocation=env.get("DOCGEN_EMBED_REVOCATION", "1") not in ("0", "false", "no"),
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application is built from; :func:`load` is the only reader of the environment
+    for it (``bootstrap.build`` takes the result)."""
+
+    render: RenderSettings = field(default_factory=RenderSettings)
+    signing: SigningSettings = field(default_factory=SigningSettings)
+    database_url: str | None = None
+    """``DATABASE_URL``: PostgreSQL (``postgresql://…``); ``None`` for the SQLite file in ``instance/``."""
+    instance_dir: Path = field(default=PROJECT_ROOT / "instance")
+    """``DOCGEN_INSTANCE_DIR``: the SQLite file, attachments and the demo PKI live here by default."""
+    payment_secret: str = "sandbox"
+    """``DOCGEN_PAYMENT_SECRET``: the shared secret of the payment gateway's signed callbacks."""
+    max_attachment_mb: int = 10
+    """``DOCGEN_MAX_ATTACHMENT_MB``: the largest attachment accepted."""
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.instance_dir / "attachments"
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """All settings from defaults, then the environment (``DOCGEN_*``, ``DATABASE_URL``)."""
+    env = os.environ if environ is None else environ
+    defaults = Settings()
+    return Settings(
+        render=load_settings(env),
+        signing=load_signing_settings(env),
+        database_url=env.get("DATABASE_URL") or None,
+        instance_dir=Path(env.get("DOCGEN_INSTANCE_DIR", defaults.instance_dir)),
+        payment_secret=env.get("DOCGEN_PAYMENT_SECRET", defaults.payment_secret),
+        max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
     )

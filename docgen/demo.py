@@ -17,25 +17,49 @@ from sqlalchemy.dialects import postgresql, sqlite
 from docgen.adapters.db.tables import people
 from docgen.domain.catalog import Catalog
 
-__all__ = ["DemoUser", "demo_users", "seed_people"]
+__all__ = ["DEMO_PASSWORD", "DemoUser", "demo_users", "ensure_pki", "seed_people"]
+
+
+#: The password of every demo user (development data: printed by ``docgen demo``).
+DEMO_PASSWORD = "docgen-demo"
 
 
 @dataclass(frozen=True)
 class DemoUser:
     login: str
-    password: str
-    role: str  # applicant | clerk | operator
-    provider: str | None
+    role: str  # applicant | clerk | operator | admin
     name: str
+    iin: str | None = None
+    bin: str | None = None
+    provider: str | None = None
+    centre: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in ("login", "role", "name", "iin", "bin", "provider", "centre")
+        }
 
 
 def demo_users(catalog: Catalog) -> list[DemoUser]:
+    """A clerk per provider, a centre operator, an administrator, and the two applicants whose keys
+    the demo PKI holds (an individual, and an organisation with its head)."""
     users = [
-        DemoUser(f"clerk-{code}", "demo", "clerk", code, f"Clerk of {code}") for code in catalog.providers()
+        DemoUser(f"clerk-{code}", "clerk", f"{names['ru']}: сотрудник", provider=code)
+        for code, names in catalog.providers().items()
     ]
-    users.append(DemoUser("operator-astana", "demo", "operator", None, "ХҚКО / ЦОН operator, Astana"))
-    users.append(DemoUser("880501300124", "demo", "applicant", None, "Ахметов Данияр Серікұлы"))
-    users.append(DemoUser("120340001230", "demo", "applicant", None, "«Дала Телеком» ЖШС"))
+    users += [
+        DemoUser("operator-astana", "operator", "ХҚКО операторы / Оператор ЦОН (Астана)", centre="astana"),
+        DemoUser("admin", "admin", "Әкімші / Администратор"),
+        DemoUser("880501300124", "applicant", "Ахметов Данияр Серікұлы", iin="880501300124"),
+        DemoUser(
+            "120340001230",
+            "applicant",
+            "Есенгалиев Нұрлан Серікұлы («Дала Телеком» ЖШС)",
+            iin="850715400337",
+            bin="120340001230",
+        ),
+    ]
     return users
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import uuid
@@ -92,9 +93,10 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
+@contextlib.contextmanager
+def temporary_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of ``kind`` (a SQLite file, or a fresh PostgreSQL schema)."""
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'docgen.sqlite3'}"
         return
     assert POSTGRES
@@ -109,6 +111,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with temporary_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, select
 
 from docgen.adapters.db.tables import people
 from docgen.domain.ports import (
+    KAZAKHSTAN,
+    CallbackRefused,
     NotaryRegistry,
     PaymentConfirmation,
     PaymentGateway,
@@ -29,7 +31,7 @@ from docgen.domain.ports import (
     StateRegistry,
 )
 
-__all__ = ["LocalNotary", "PaymentRefused", "SandboxGateway", "TableStateRegistry"]
+__all__ = ["LocalNotary", "SandboxGateway", "TableStateRegistry"]
 
 
 class TableStateRegistry(StateRegistry):
@@ -40,10 +42,6 @@ class TableStateRegistry(StateRegistry):
         with self.engine.connect() as connection:
             row = connection.execute(select(people).where(people.c.number == number)).first()
         return Person(row.number, row.kind, row.name, row.address) if row else None
-
-
-class PaymentRefused(ValueError):
-    """A gateway callback whose signature does not verify."""
 
 
 class SandboxGateway(PaymentGateway):
@@ -74,15 +72,20 @@ class SandboxGateway(PaymentGateway):
 
     def confirm(self, payload: bytes, signature: str) -> PaymentConfirmation:
         if not hmac.compare_digest(self.sign(payload), signature or ""):
-            raise PaymentRefused("payment callback signature does not verify")
-        data = json.loads(payload)
-        return PaymentConfirmation(
-            data["request_id"],
-            data["amount"],
-            data["reference"],
-            dt.datetime.fromisoformat(data["paid_at"]),
-            "gateway",
-        )
+            raise CallbackRefused(problem={"kk": "қолтаңба сәйкес емес", "ru": "подпись не совпадает"})
+        try:
+            data = json.loads(payload)
+            return PaymentConfirmation(
+                str(data["request_id"]),
+                str(data["amount"]),
+                str(data["reference"]),
+                dt.datetime.fromisoformat(data["paid_at"]),
+                "gateway",
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise CallbackRefused(
+                problem={"kk": "мазмұны оқылмайды", "ru": "содержимое не читается"}
+            ) from error
 
 
 class LocalNotary(NotaryRegistry):
@@ -91,4 +94,6 @@ class LocalNotary(NotaryRegistry):
         self.registered = set(registered)
 
     def power_of_attorney_valid(self, number: str, issued_on: dt.date, representative_iin: str) -> bool:
-        return (number, representative_iin) in self.registered and issued_on <= dt.date.today()
+        return (number, representative_iin) in self.registered and issued_on <= dt.datetime.now(
+            KAZAKHSTAN
+        ).date()

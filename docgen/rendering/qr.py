@@ -10,26 +10,16 @@ draw, crisp at any size); DOCX gets a PNG of the same matrix.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
-import json
 from typing import Any
 from urllib.parse import quote
 
 import qrcode
 import qrcode.constants
 
+from docgen.domain.fingerprint import fingerprint
+
 __all__ = ["fingerprint", "qr_png", "qr_svg", "verification_url"]
-
-
-def canonical_json(data: Any) -> bytes:
-    """The bytes the fingerprint is taken over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def fingerprint(data: Any) -> str:
-    """First 32 hex digits (128 bits) of SHA-256 over the canonical JSON."""
-    return hashlib.sha256(canonical_json(data)).hexdigest()[:32]
 
 
 def verification_url(base_url: str, number: str, data: Any) -> str:

@@ -39,17 +39,15 @@ Checks run in a fixed order and the first failure is the result:
 
 from __future__ import annotations
 
-import abc
 import base64
 import binascii
 import datetime as dt
 import hashlib
 import hmac
 import itertools
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import algos, cms, core, keys, pem
@@ -65,6 +63,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from docgen.domain.signatures import (
+    CONFIRMED,
+    MESSAGES,
+    REASONS,
+    RequestSignatureCheck,
+    RequestSignatureChecker,
+)
 from docgen.errors import PkiError, SigningKeyError
 
 __all__ = [
@@ -80,77 +85,6 @@ __all__ = [
     "default_pki_dir",
     "sign_request",
 ]
-
-#: The reason codes of a failed check (stable strings, stored by the workflow).
-REASONS = (
-    "untrusted",
-    "expired",
-    "not-yet-valid",
-    "revoked",
-    "revocation-unknown",
-    "identity-mismatch",
-    "bad-signature",
-    "weak-algorithm",
-    "key-usage",
-    "unsupported-algorithm",
-)
-
-#: Human reasons, in Kazakh and Russian; ``{algorithm}`` names the algorithm concerned.
-MESSAGES: dict[str, dict[str, str]] = {
-    "untrusted": {
-        "kk": "ЭЦҚ тіркеу куәлігін сенім білдірілген куәландырушы орталық бермеген "
-        "(куәліктер тізбегі сенімді түбірлік куәлікке жетпейді)",
-        "ru": "Регистрационное свидетельство ЭЦП выдано не доверенным удостоверяющим центром "
-        "(цепочка свидетельств не доходит до доверенного корневого свидетельства)",
-    },
-    "expired": {
-        "kk": "ЭЦҚ тіркеу куәлігінің жарамдылық мерзімі өтіп кеткен",
-        "ru": "Истёк срок действия регистрационного свидетельства ЭЦП",
-    },
-    "not-yet-valid": {
-        "kk": "ЭЦҚ тіркеу куәлігінің жарамдылық мерзімі әлі басталмаған",
-        "ru": "Срок действия регистрационного свидетельства ЭЦП ещё не начался",
-    },
-    "revoked": {
-        "kk": "ЭЦҚ тіркеу куәлігі кері қайтарылған (кері қайтарылғандар тізімінде бар)",
-        "ru": "Регистрационное свидетельство ЭЦП отозвано (находится в списке отозванных)",
-    },
-    "revocation-unknown": {
-        "kk": "ЭЦҚ тіркеу куәлігінің кері қайтарылмағанын тексеру мүмкін емес: кері қайтарылғандар "
-        "тізімі жоқ, оқылмайды, сенімді куәландырушы орталық қол қоймаған немесе ескірген",
-        "ru": "Невозможно проверить, что регистрационное свидетельство ЭЦП не отозвано: список "
-        "отозванных отсутствует, не читается, не подписан доверенным удостоверяющим центром "
-        "или устарел",
-    },
-    "identity-mismatch": {
-        "kk": "Сұраныста көрсетілген ЖСН/БСН ЭЦҚ тіркеу куәлігінде көрсетілген ЖСН/БСН-ға сәйкес келмейді",
-        "ru": "ИИН/БИН, указанный в запросе, не совпадает с ИИН/БИН, указанным "
-        "в регистрационном свидетельстве ЭЦП",
-    },
-    "bad-signature": {
-        "kk": "ЭЦҚ жарамсыз: сұраныс қол қойылғаннан кейін өзгертілген немесе қолтаңба бүлінген",
-        "ru": "ЭЦП недействительна: запрос изменён после подписания или подпись повреждена",
-    },
-    "weak-algorithm": {
-        "kk": "ЭЦҚ ескірген, сенімсіз алгоритммен жасалған ({algorithm}) және қабылданбайды",
-        "ru": "ЭЦП выполнена устаревшим ненадёжным алгоритмом ({algorithm}) и не принимается",
-    },
-    "key-usage": {
-        "kk": "ЭЦҚ тіркеу куәлігі қол қоюға арналмаған (кілтті пайдалану мақсатына "
-        "электрондық цифрлық қолтаңба кірмейді)",
-        "ru": "Регистрационное свидетельство ЭЦП не предназначено для подписи (назначение ключа "
-        "не включает электронную цифровую подпись)",
-    },
-    "unsupported-algorithm": {
-        "kk": "ЭЦҚ алгоритміне ({algorithm}) осы тексеру құралы қолдау көрсетпейді. Қолтаңба жарамсыз "
-        "деп танылған жоқ: оны осы алгоритмді қолдайтын құралмен тексеру қажет",
-        "ru": "Алгоритм ЭЦП ({algorithm}) не поддерживается этим средством проверки. Подпись "
-        "не признана недействительной: её нужно проверить средством, поддерживающим этот алгоритм",
-    },
-}
-
-#: The message of a successful check.
-CONFIRMED = {"kk": "ЭЦҚ расталды", "ru": "ЭЦП подтверждена"}
 
 _GOST_PREFIXES = {"1.2.398.": "ГОСТ 34.310", "1.2.643.": "ГОСТ Р 34.10"}
 _DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
@@ -174,10 +108,10 @@ _PEM_CRL = re.compile(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.
 
 
 def default_pki_dir() -> Path:
-    """The PKI folder: ``DOCGEN_PKI_DIR``, else ``instance/pki`` under the project root."""
-    from docgen.config import PROJECT_ROOT
+    """The PKI folder of the settings: ``DOCGEN_PKI_DIR``, else ``instance/pki`` under the project root."""
+    from docgen.config import load_signing_settings
 
-    return Path(os.environ.get("DOCGEN_PKI_DIR") or PROJECT_ROOT / "instance" / "pki")
+    return load_signing_settings().pki_dir
 
 
 def _utc_now() -> dt.datetime:
@@ -186,58 +120,6 @@ def _utc_now() -> dt.datetime:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-# -- the result ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequestSignatureCheck:
-    """The outcome of checking a request's signature, as the workflow stores it."""
-
-    ok: bool
-    reason: str | None
-    """``None`` when ok, else one of :data:`REASONS`."""
-    message: dict[str, str]
-    """The human reason (or the confirmation) in ``kk`` and ``ru``."""
-    signer: str | None = None
-    """The signer's common name (CN), when the signer's certificate could be read."""
-    signer_iin: str | None = None
-    signer_bin: str | None = None
-    certificate_serial: str | None = None
-    """Serial number of the signer's certificate, upper-case hex."""
-    signed_at: str | None = None
-    """The signingTime the signer claims (ISO 8601), if any."""
-    checked_at: str = field(default_factory=lambda: _utc_now().isoformat())
-
-    def text(self, lang: str = "kk+ru") -> str:
-        """The message in ``kk``, ``ru`` or both (``kk+ru``)."""
-        return " / ".join(self.message.get(part) or self.message["ru"] for part in lang.split("+"))
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-class RequestSignatureChecker(abc.ABC):
-    """Checks an applicant's signature over a request; implementations for other algorithms plug in here."""
-
-    @abc.abstractmethod
-    def check(
-        self,
-        data: bytes,
-        signature: bytes,
-        *,
-        iin: str | None = None,
-        bin: str | None = None,
-        at: dt.datetime | None = None,
-    ) -> RequestSignatureCheck:
-        """Check ``signature`` over ``data`` for the applicant with ``iin`` and/or ``bin``.
-
-        ``at`` is the moment the request counts as signed (for example when it
-        was received); the certificate must be valid then and at the claimed
-        signing time. At least one of ``iin`` and ``bin`` is required; with
-        both, both must match.
-        """
 
 
 # -- trust -----------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from docgen.adapters.outside import LocalNotary, PaymentRefused, SandboxGateway
+from docgen.adapters.outside import LocalNotary, SandboxGateway
+from docgen.domain.ports import CallbackRefused
 
 
 def test_a_paid_order_is_confirmed_by_its_signed_callback() -> None:
@@ -31,7 +32,7 @@ def test_a_forged_callback_is_refused(forge: str) -> None:
         payload = payload.replace(b'"100"', b'"1"')
     else:
         signature = SandboxGateway(b"another secret").sign(payload)
-    with pytest.raises(PaymentRefused):
+    with pytest.raises(CallbackRefused):
         gateway.confirm(payload, signature)
 
 

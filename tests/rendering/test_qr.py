@@ -1,7 +1,8 @@
 import hashlib
 import json
 
-from docgen.rendering.qr import canonical_json, fingerprint, qr_png, qr_svg, verification_url
+from docgen.domain.history import canonical_json
+from docgen.rendering.qr import fingerprint, qr_png, qr_svg, verification_url
 
 
 def test_fingerprint_is_first_128_bits_of_sha256_of_canonical_json() -> None:

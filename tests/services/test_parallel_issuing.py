@@ -1,4 +1,4 @@
-"""Several clerks issuing at the same moment, from separate processes."""
+"""Several clerks issuing at the same moment, from separate processes (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,38 +8,39 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
 
-from docgen.adapters.db.tables import documents
-from docgen.domain.history import Actor
-from docgen.rendering.core import Renderer
-from docgen.signing.pki import LocalPki
-from tests.services.test_requests import CLERK, COMPANY, _portal_request, make_service
+from tests.services.world import World
 
-
-def _build(url: str, pki_dir: Path) -> Any:
-    from docgen.adapters.db.engine import make_engine
-    from docgen.bootstrap import make_renderer
-
-    later = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)  # after the parent's history entries
-    return make_service(make_engine(url), LocalPki(pki_dir), make_renderer(), start=later)
+CLERK = "clerk-mtc-communications-committee"
 
 
 def _issue(url: str, pki_dir: str, request_id: str, queue: Any) -> None:
-    from docgen.errors import DocgenError
+    """One clerk's process: the application built as the CLI builds it, on the shared database."""
+    from dataclasses import replace
 
-    service = _build(url, Path(pki_dir))
+    from docgen.bootstrap import build
+    from docgen.config import SigningSettings, load
+    from docgen.errors import DocgenError
+    from tests import fakes
+
+    settings = replace(load({}), database_url=url, signing=SigningSettings(pki_dir=Path(pki_dir)))
+    later = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # after the parent's history entries
+    app = build(settings, clock=fakes.SteppingClock(later))
+    clerk = app.users.acting_as(CLERK)
     try:
-        queue.put((request_id, service.issue(request_id, Actor("clerk", CLERK.login))))
+        queue.put((request_id, app.requests.issue(clerk, request_id)))
     except DocgenError as error:
         queue.put((request_id, f"refused: {error.code}"))
-    service.engine.dispose()
+    app.engine.dispose()
 
 
-def _run(url: str, pki: LocalPki, request_ids: list[str]) -> list[tuple[str, str]]:
+def _run(world: World, request_ids: list[str]) -> list[tuple[str, str]]:
+    url = world.engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_issue, args=(url, str(pki.folder), rid, queue)) for rid in request_ids]
+    workers = [
+        context.Process(target=_issue, args=(url, str(world.pki.folder), rid, queue)) for rid in request_ids
+    ]
     for worker in workers:
         worker.start()
     results = [queue.get(timeout=240) for _ in workers]
@@ -49,31 +50,18 @@ def _run(url: str, pki: LocalPki, request_ids: list[str]) -> list[tuple[str, str
     return results
 
 
-@pytest.fixture
-def registered(database_url: str, engine: Engine, pki: LocalPki, renderer: Renderer) -> Any:
-    return make_service(engine, pki, renderer)
-
-
 @pytest.mark.slow
-def test_parallel_issuing_gives_unique_gapless_numbers(
-    database_url: str, engine: Engine, pki: LocalPki, registered: Any
-) -> None:
-    request_ids = [_portal_request(registered, pki) for _ in range(4)]
-    results = _run(database_url, pki, request_ids)
-    numbers = sorted(number for _, number in results)
+def test_parallel_issuing_gives_unique_gapless_numbers(real_world: World) -> None:
+    request_ids = [real_world.registered() for _ in range(4)]
+    numbers = sorted(number for _, number in _run(real_world, request_ids))
     assert numbers == [f"LIC-MTCCOMCOM-2026-{n:06d}" for n in range(1, 5)]
 
 
 @pytest.mark.slow
-def test_the_same_request_issued_twice_at_once_yields_one_document(
-    database_url: str, engine: Engine, pki: LocalPki, registered: Any
-) -> None:
-    request_id = _portal_request(registered, pki)
-    results = _run(database_url, pki, [request_id, request_id])
-    outcomes = sorted(result for _, result in results)
+def test_the_same_request_issued_twice_at_once_yields_one_document(real_world: World) -> None:
+    request_id = real_world.registered()
+    outcomes = sorted(result for _, result in _run(real_world, [request_id, request_id]))
     assert outcomes[0] == "LIC-MTCCOMCOM-2026-000001"
     assert outcomes[1].startswith("refused:")
-    with engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(documents)).scalar_one() == 1
-    assert registered.show(request_id)["state"] == "issued"
-    assert COMPANY.kind == "applicant"
+    shown = real_world.app.queries.show(real_world["dala"], request_id)
+    assert shown["state"] == "issued" and len(shown["documents"]) == 1

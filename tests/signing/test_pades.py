@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from docgen.bootstrap import ProviderSigners
+from docgen.adapters.signing import ProviderSigners
 from docgen.config import SigningSettings
 from docgen.errors import SigningKeyError
 from docgen.rendering.core import Renderer

@@ -1,0 +1,18 @@
+"""The template renderer behind the use cases' :class:`~docgen.services.ports.DocumentRenderer` port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.rendering.core import Renderer
+from docgen.services.ports import DocumentRenderer
+
+__all__ = ["TemplateRenderer"]
+
+
+class TemplateRenderer(DocumentRenderer):
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+
+    def render(self, kind: str, data: dict[str, Any], lang: str, fmt: str, *, copy: bool = False) -> bytes:
+        return self.renderer.render(kind, data, lang, fmt, copy=copy)
