@@ -29,7 +29,9 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
     assert json.loads(run("db", "upgrade", "--json"))["schema"] == "up to date"
     demo = json.loads(run("demo", "--json"))
     assert demo["pki_created"] is True
-    assert {"clerk", "operator", "applicant"} <= {user["role"] for user in demo["users"]}
+    assert {"clerk", "operator", "applicant", "admin"} <= {user["role"] for user in demo["users"]}
+    company = ("--as", "120340001230")
+    clerk = ("--as", "clerk-mtc-communications-committee")
 
     request_file = tmp_path / "request.json"
     request_file.write_text(run("request", "example", "telecom-license"), encoding="utf-8")
@@ -44,17 +46,16 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
             "portal",
             "--data",
             str(request_file),
-            "--as",
-            "120340001230",
+            *company,
             "--json",
         )
     )["id"]
-    assert run("request", "submit", request_id, "--as", "120340001230").strip() == "awaiting-payment"
-    assert run("request", "pay", request_id, "--as", "120340001230").strip() == "paid"
+    assert run("request", "submit", request_id, *company).strip() == "awaiting-payment"
+    assert run("request", "pay", request_id, *company).strip() == "paid"
     payload = tmp_path / "payload.json"
     payload.write_bytes(
         subprocess.run(
-            [*DOCGEN, "request", "payload", request_id], capture_output=True, env=env, check=True
+            [*DOCGEN, "request", "payload", request_id, *company], capture_output=True, env=env, check=True
         ).stdout
     )
     signature = tmp_path / "request.p7s"
@@ -67,16 +68,16 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
         "--out",
         str(signature),
     )
-    assert run("request", "sign", request_id, "--signature", str(signature)).strip() == "registered"
-    number = run("request", "issue", request_id, "--as", "clerk-mtc-communications-committee").strip()
+    assert run("request", "sign", request_id, "--signature", str(signature), *company).strip() == "registered"
+    number = run("request", "issue", request_id, *clerk).strip()
     assert number.startswith("LIC-")
 
-    shown = json.loads(run("request", "show", request_id, "--json"))
+    shown = json.loads(run("request", "show", request_id, *company, "--json"))
     assert {"id", "service", "state", "number", "due", "outcome", "history", "documents"} <= shown.keys()
     assert shown["state"] == "issued" and shown["documents"][0]["number"] == number
 
     pdf = tmp_path / "license.pdf"
-    run("request", "document", request_id, "--out", str(pdf))
+    run("request", "document", request_id, "--out", str(pdf), *company)
     verified = subprocess.run(
         [*DOCGEN, "verify", str(pdf), "--sha256", shown["documents"][0]["sha256"]],
         capture_output=True,
@@ -96,6 +97,66 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
     )
     assert mismatch.returncode == 1 and "DIFFERS" in mismatch.stdout
 
-    assert json.loads(run("document", "status", number, "suspended", "--json"))["status"] == "suspended"
+    status = run(
+        "document", "status", number, "suspended", "--reason", "Тексеру / Проверка", *clerk, "--json"
+    )
+    assert json.loads(status)["status"] == "suspended"
     assert "OK" in run("audit", "verify")
-    assert json.loads(run("overdue", "--json")) == []
+    assert json.loads(run("overdue", *clerk, "--json")) == []
+    history = json.loads(run("request", "show", request_id, *company, "--json"))["history"]
+    assert history[-1]["event"] == "registry-status" and history[-1]["actor"]["login"] == clerk[1]
+    assert "download" in [entry["event"] for entry in history]
+
+
+def _refused(env: dict[str, str], *args: str) -> str:
+    """The command fails with one line on stderr (exit 2), no traceback; that line."""
+    result = subprocess.run([*DOCGEN, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    return result.stderr
+
+
+@pytest.mark.slow
+def test_the_command_line_acts_only_as_an_existing_enabled_user_with_that_users_rights(
+    tmp_path: Path,
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DOCGEN_PKI_DIR": str(tmp_path / "pki"),
+    }
+    subprocess.run([*DOCGEN, "demo"], capture_output=True, env=env, check=True, timeout=300)
+    data = tmp_path / "request.json"
+    data.write_bytes(
+        subprocess.run(
+            [*DOCGEN, "request", "example", "telecom-license"], capture_output=True, env=env, check=True
+        ).stdout
+    )
+    new = [
+        "request",
+        "new",
+        "telecom-license",
+        "--action",
+        "issue",
+        "--channel",
+        "portal",
+        "--data",
+        str(data),
+    ]
+    assert "clerk-nobody" in _refused(env, *new, "--as", "clerk-nobody")
+    # The individual 880501300124 may not file for «Дала Телеком» (BIN 120340001230).
+    assert "880501300124" in _refused(env, *new, "--as", "880501300124")
+    request_id = subprocess.run(
+        [*DOCGEN, *new, "--as", "120340001230"], capture_output=True, text=True, env=env, check=True
+    ).stdout.strip()
+    other_clerk = ("--as", "clerk-mci-information-committee")
+    assert "clerk-mci-information-committee" in _refused(env, "request", "show", request_id, *other_clerk)
+    subprocess.run([*DOCGEN, "user", "disable", "120340001230"], capture_output=True, env=env, check=True)
+    _refused(env, "request", "submit", request_id, "--as", "120340001230")
+    _refused(env, "request", "show", request_id, "--as", "120340001230")
+
+
+def test_an_unmigrated_database_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    line = _refused(env, "request", "show", "x", "--as", "admin")
+    assert "docgen db upgrade" in line

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli import deadlines, render, request_signature, signing, workflow
+from docgen.cli import admin, deadlines, registry, render, request_signature, requests, signing
 
 __all__ = ["main"]
 
@@ -46,13 +46,16 @@ _COMMANDS: tuple[click.Command, ...] = (
     # the applicant's signature on requests
     request_signature.sign_request_command,
     request_signature.verify_request_command,
-    # the request's journey and the stored record
-    workflow.db,
-    workflow.demo_command,
-    workflow.request,
-    workflow.overdue_command,
-    workflow.audit,
-    workflow.document,
+    # the installation: schema, demo data, users, the record's audit
+    admin.db,
+    admin.demo_command,
+    admin.user,
+    admin.audit,
+    # the request's journey, as a named user
+    requests.request,
+    # issued documents in the registry, and deadlines
+    registry.document,
+    registry.overdue_command,
 )
 
 for _command in _COMMANDS:

@@ -68,7 +68,7 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
     """Sign SOURCE (PAdES) as the provider's authorised person, with a visible signature."""
     from dataclasses import replace
 
-    from docgen.bootstrap import ProviderSigners
+    from docgen.adapters.signing import ProviderSigners
     from docgen.config import load_signing_settings
     from docgen.output import write_atomic
 
@@ -93,7 +93,7 @@ def verify_command(
     from docgen.signing.verify import verify_pdf
 
     if number:
-        expected = run(lambda: _stored_sha256(number))
+        expected = run(lambda: _stored_sha256(number, source.read_bytes()))
     result = run(lambda: verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected))
     if as_json:
         echo_json(result.to_dict())
@@ -116,25 +116,8 @@ def verify_command(
     sys.exit(0 if result.ok else 1)
 
 
-def _stored_sha256(number: str) -> str:
+def _stored_sha256(number: str, content: bytes) -> str:
     """The SHA-256 this system stored when it issued the document ``number``."""
-    import os
+    from docgen.cli.app import application
 
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from docgen.adapters.db.engine import make_engine
-    from docgen.adapters.db.tables import documents
-    from docgen.errors import DocumentNotFound
-
-    engine = make_engine(os.environ.get("DATABASE_URL"))
-    try:
-        with engine.connect() as connection:
-            found = connection.execute(select(documents.c.sha256).where(documents.c.number == number)).first()
-    except SQLAlchemyError as error:  # no database or schema yet: not issued here
-        raise DocumentNotFound(number=number) from error
-    finally:
-        engine.dispose()
-    if found is None:
-        raise DocumentNotFound(number=number)
-    return str(found.sha256)
+    return str(application().documents.check_file(number, content)["sha256"])

@@ -1,0 +1,177 @@
+"""``docgen db``, ``docgen demo``, ``docgen user …``, ``docgen audit``: looking after the installation."""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from typing import Any
+
+import click
+
+from docgen.cli.app import application
+from docgen.cli.common import echo_json, echo_result, json_option, run
+
+__all__ = ["audit", "db", "demo_command", "user"]
+
+
+@click.group()
+def db() -> None:
+    """The database (DATABASE_URL; default a SQLite file in instance/)."""
+
+
+@db.command("upgrade")
+@json_option
+def db_upgrade(as_json: bool) -> None:
+    """Create or migrate the schema (Alembic)."""
+    app = application()
+    run(app.upgrade)
+    where = str(app.engine.url.render_as_string(hide_password=True)).split("@")[-1]
+    echo_result({"database": where, "schema": "up to date"}, as_json, f"schema up to date: {where}")
+
+
+@click.command("demo")
+@json_option
+def demo_command(as_json: bool) -> None:
+    """The schema, demo state-database records, the demo PKI and demo users (development only)."""
+    from docgen.demo import DEMO_PASSWORD, demo_users, ensure_pki, seed_people
+
+    app = application()
+    run(app.upgrade)
+    people = seed_people(app.engine, app.catalog)
+    pki_dir = app.settings.signing.pki_dir
+    created = ensure_pki(pki_dir, app.catalog)
+    known = {existing.login for existing in app.users.list()}
+    users = []
+    for demo in demo_users(app.catalog):
+        if demo.login not in known:
+            run(partial(app.users.add, DEMO_PASSWORD, **demo.fields()))
+        users.append(demo.fields() | {"password": DEMO_PASSWORD})
+    if as_json:
+        echo_json({"people": people, "pki": str(pki_dir), "pki_created": created, "users": users})
+        return
+    click.echo(f"state-database records: {people}; PKI: {pki_dir} ({'created' if created else 'kept'})")
+    click.echo(f"every demo user's password: {DEMO_PASSWORD}")
+    for row in users:
+        click.echo(f"  {row['login']:<40} {row['role']:<10} {row['provider'] or row['centre'] or ''}")
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+
+@click.group("user")
+def user() -> None:
+    """Accounts: applicants, clerks, centre operators, administrators."""
+
+
+_PASSWORD = click.option(
+    "--password",
+    envvar="DOCGEN_USER_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The password (asked for when not given; or DOCGEN_USER_PASSWORD).",
+)
+
+
+@user.command("add")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(["applicant", "clerk", "operator", "admin"]))
+@click.option("--name", required=True)
+@click.option(
+    "--iin", help="The person's IIN (an applicant's own; an organisation's head or authorised person)."
+)
+@click.option("--bin", "bin_", help="An organisation applicant's BIN.")
+@click.option("--provider", help="A clerk's provider code (docgen services).")
+@click.option("--centre", help="An operator's public service centre.")
+@_PASSWORD
+@json_option
+def user_add(
+    login: str,
+    role: str,
+    name: str,
+    iin: str | None,
+    bin_: str | None,
+    provider: str | None,
+    centre: str | None,
+    password: str,
+    as_json: bool,
+) -> None:
+    """Add a user; the password is kept only as an Argon2 hash."""
+    fields = {
+        "login": login,
+        "role": role,
+        "name": name,
+        "iin": iin,
+        "bin": bin_,
+        "provider": provider,
+        "centre": centre,
+    }
+    added = run(lambda: application().users.add(password, **fields))
+    echo_result(_public(added), as_json, f"added {added.login} ({added.role})")
+
+
+@user.command("list")
+@json_option
+def user_list(as_json: bool) -> None:
+    """Every user, with role, binding and whether enabled."""
+    users = [_public(found) for found in run(application().users.list)]
+    if as_json:
+        echo_json(users)
+        return
+    for row in users:
+        state = "" if row["enabled"] else "DISABLED"
+        binding = row["provider"] or row["centre"] or row["bin"] or row["iin"] or ""
+        click.echo(f"{row['login']:<40} {row['role']:<10} {binding:<30} {state}")
+
+
+@user.command("disable")
+@click.argument("login")
+def user_disable(login: str) -> None:
+    """Disable a user: they can no longer sign in or act."""
+    run(lambda: application().users.set_enabled(login, False))
+    click.echo(f"disabled {login}")
+
+
+@user.command("enable")
+@click.argument("login")
+def user_enable(login: str) -> None:
+    run(lambda: application().users.set_enabled(login, True))
+    click.echo(f"enabled {login}")
+
+
+@user.command("password")
+@click.argument("login")
+@_PASSWORD
+def user_password(login: str, password: str) -> None:
+    """Set a user's password."""
+    run(lambda: application().users.set_password(login, password))
+    click.echo(f"password changed: {login}")
+
+
+def _public(found: Any) -> dict[str, Any]:
+    fields = ("login", "role", "name", "iin", "bin", "provider", "centre", "enabled")
+    return {name: getattr(found, name) for name in fields}
+
+
+# -- the record ---------------------------------------------------------------------------------------
+
+
+@click.group()
+def audit() -> None:
+    """Checks of the stored record."""
+
+
+@audit.command("verify")
+@json_option
+def audit_verify(as_json: bool) -> None:
+    """Verify every request's hash-chained history; exit 1 if any was altered."""
+    problems = run(application().audit.verify)
+    if as_json:
+        echo_json({"ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            click.echo(f"{problem['id']}: entry {problem['entry'] or '-'}: {problem['problem']}")
+        click.echo(
+            "OK: every history chain is intact" if not problems else f"NOT OK: {len(problems)} request(s)"
+        )
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,245 @@
+"""``docgen request …``: file a request and carry it through its regulation, as a named user."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen.cli.app import application, as_option, user
+from docgen.cli.common import (
+    FORMAT_CHOICE,
+    LANG_CHOICE,
+    echo_json,
+    echo_result,
+    fail,
+    json_option,
+    run,
+    unreadable,
+)
+
+__all__ = ["request"]
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group()
+def request() -> None:
+    """File and carry a request through its regulation."""
+
+
+@request.command("example")
+@click.argument("service")
+def request_example(service: str) -> None:
+    """What a person types into a request for SERVICE (valid example), as JSON."""
+    echo_json(run(lambda: application().requests.intake_example(service)))
+
+
+@request.command("schema")
+@click.argument("service")
+def request_schema(service: str) -> None:
+    """JSON Schema of what a person types into a request for SERVICE."""
+    echo_json(run(lambda: application().requests.intake_schema(service)))
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        fail(unreadable("--data", path, error))
+
+
+@request.command("new")
+@click.argument("service")
+@click.option("--action", required=True)
+@click.option("--channel", required=True, type=click.Choice(["portal", "provider", "centre", "local-body"]))
+@click.option(
+    "--data", "data_file", required=True, type=_FILE, help="What is typed in (docgen request example)."
+)
+@as_option
+@json_option
+def request_new(service: str, action: str, channel: str, data_file: Path, login: str, as_json: bool) -> None:
+    """File a new request; prints its id."""
+    data = _read_json(data_file)
+    who = user(login)
+    request_id = run(lambda: application().requests.new(who, service, action, channel, data))
+    echo_result({"id": request_id}, as_json, request_id)
+
+
+@request.command("attach")
+@click.argument("request_id")
+@click.option("--code", required=True, help="The document's code in the service definition.")
+@click.option("--file", "path", required=True, type=_FILE)
+@click.option(
+    "--type", "media_type", help="Its type (application/pdf, image/jpeg, image/png); default: by name."
+)
+@as_option
+@json_option
+def request_attach(
+    request_id: str, code: str, path: Path, media_type: str | None, login: str, as_json: bool
+) -> None:
+    """Attach a file to a draft request; prints its SHA-256."""
+    claimed = media_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    who = user(login)
+    app = application()
+    with path.open("rb") as file:  # no more than one byte over the limit: the service says "too large"
+        content = file.read(app.requests.max_attachment_bytes + 1)
+    key = run(lambda: app.requests.attach(who, request_id, code, path.name, content, claimed))
+    echo_result({"id": request_id, "sha256": key}, as_json, key)
+
+
+@request.command("payload")
+@click.argument("request_id")
+@as_option
+def request_payload(request_id: str, login: str) -> None:
+    """The exact bytes the applicant signs (for docgen sign-request --data)."""
+    who = user(login)
+    sys.stdout.buffer.write(run(lambda: application().requests.payload(who, request_id)))
+
+
+def _step(name: str, doc: str, call: Callable[..., Any], *options: Callable[[Any], Any]) -> None:
+    """A command that takes one step of a request as ``--as`` and prints the result."""
+
+    @request.command(name, help=doc)
+    @click.argument("request_id")
+    @as_option
+    @json_option
+    def command(request_id: str, login: str, as_json: bool, **values: Any) -> None:
+        who = user(login)
+        result = run(lambda: call(application(), who, request_id, **values))
+        echo_result({"id": request_id, "result": result}, as_json, str(result))
+
+    for option in options:
+        option(command)
+
+
+def _pay(app: Any, who: Any, request_id: str) -> str:
+    """Open the payment order, let the sandbox gateway pay it, and take its signed callback."""
+    order = app.requests.order_payment(who, request_id)
+    payload, signature = app.gateway.pay(order)
+    return str(app.requests.payment_callback(payload, signature))
+
+
+def _read(path: Path | None) -> bytes | None:
+    return run(path.read_bytes) if path else None
+
+
+_step(
+    "submit",
+    "Submit (assisted channels: also the state-database check).",
+    lambda a, u, i: a.requests.submit(u, i),
+)
+_step("pay", "Pay through the payment gateway sandbox (portal).", _pay)
+_step(
+    "receipt",
+    "Record a paper payment receipt (clerk or operator).",
+    lambda a, u, i, receipt: a.requests.record_receipt(u, i, receipt),
+    click.option("--receipt", required=True, help="The receipt's number."),
+)
+_step(
+    "sign",
+    "Sign: the applicant's .p7s on the portal; the clerk's or operator's act otherwise.",
+    lambda a, u, i, signature=None: a.requests.sign(u, i, _read(signature)),
+    click.option("--signature", type=_FILE),
+)
+_step("issue", "Review and issue: prints the document number.", lambda a, u, i: a.requests.issue(u, i))
+_step(
+    "refuse",
+    "The reasoned refusal, with the clerk's --reason (and --reason-ru when the Russian differs).",
+    lambda a, u, i, reason, reason_ru=None: a.requests.refuse(
+        u, i, {"kk": reason, "ru": reason_ru or reason}
+    ),
+    click.option("--reason", required=True, help="The reason (in Kazakh, or in both languages)."),
+    click.option("--reason-ru", help="The reason in Russian."),
+)
+_step("refuse-unpaid", "Refuse for no payment.", lambda a, u, i: a.requests.refuse_unpaid(u, i))
+
+
+@request.command("show")
+@click.argument("request_id")
+@as_option
+@json_option
+def request_show(request_id: str, login: str, as_json: bool) -> None:
+    """State, number, deadline, outcome, history and documents of a request."""
+    who = user(login)
+    shown = run(lambda: application().queries.show(who, request_id))
+    if as_json:
+        echo_json(shown)
+        return
+    click.echo(f"{shown['service']} {shown['action']} via {shown['channel']}: {shown['state']}")
+    click.echo(
+        f"number {shown['number'] or '-'}; due {shown['due'] or '-'}; outcome {shown['outcome'] or '-'}"
+    )
+    for entry in shown["history"]:
+        who_kind, event = entry["actor"]["kind"], entry["event"]
+        click.echo(f"  {entry['seq']:>2} {entry['at']} {who_kind:<9} {event:<15} → {entry['to_state']}")
+    for document in shown["documents"]:
+        kind, number, status = document["kind"], document["number"], document["status"]
+        click.echo(f"  document {kind} {number} {status} sha256 {document['sha256']}")
+
+
+@request.command("list")
+@as_option
+@json_option
+def request_list(login: str, as_json: bool) -> None:
+    """The user's own requests (an operator's: those filed at their centre)."""
+    who = user(login)
+    _rows(run(lambda: application().queries.mine(who)), as_json)
+
+
+@request.command("queue")
+@as_option
+@click.option("--soon", default=2, show_default=True, help="Days before the deadline that count as due soon.")
+@json_option
+def request_queue(login: str, soon: int, as_json: bool) -> None:
+    """A clerk's undecided requests: overdue first, then due soon, then by deadline."""
+    who = user(login)
+    _rows(run(lambda: application().queries.queue(who, soon)), as_json)
+
+
+def _rows(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        mark = "OVERDUE" if row["overdue"] else "due soon" if row["due_soon"] else ""
+        click.echo(
+            f"{row['due'] or '-':<10} {mark:<8} {row['state']:<16} {row['number'] or '-':<24} "
+            f"{row['service']} {row['id']}"
+        )
+    if not rows:
+        click.echo("none")
+
+
+@request.command("document")
+@click.argument("request_id")
+@click.option("--number", help="Which of the request's documents (default: its newest).")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
+@click.option("--lang", type=LANG_CHOICE, default="kk+ru", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@as_option
+def request_document(request_id: str, number: str | None, fmt: str, lang: str, out: Path, login: str) -> None:
+    """The request's document: the signed original (pdf, kk+ru), or a copy marked as such."""
+    from docgen.errors import DocumentNotFound
+    from docgen.output import write_atomic
+
+    who = user(login)
+    app = application()
+
+    def produce() -> bytes:
+        chosen = number
+        if chosen is None:
+            documents = app.documents.list_for_request(who, request_id)
+            if not documents:
+                raise DocumentNotFound(number="—")
+            chosen = documents[-1]["number"]
+        return app.documents.download(who, chosen, fmt, lang).content
+
+    content = run(produce)
+    run(lambda: write_atomic(out, content))
+    click.echo(str(out))
