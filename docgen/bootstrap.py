@@ -17,7 +17,6 @@ from docgen.domain.catalog import Catalog
 from docgen.domain.deadlines import WorkingCalendar
 from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
 from docgen.domain.signatures import RequestSignatureChecker
-from docgen.rendering.core import Renderer
 from docgen.services.audit import AuditService
 from docgen.services.documents import DocumentService
 from docgen.services.issuing import Issuer
@@ -35,11 +34,15 @@ from docgen.services.users import UserService
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from docgen.rendering.core import Renderer
+
 __all__ = ["Application", "assemble", "build", "make_renderer"]
 
 
 def make_renderer(settings: RenderSettings | None = None) -> Renderer:
     """A renderer over the configured templates and service catalog."""
+    from docgen.rendering.core import Renderer
+
     return Renderer(settings or load_settings())
 
 
@@ -117,8 +120,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
     from docgen.adapters.attachments import FolderAttachments
     from docgen.adapters.calendar import KazakhstanCalendar
     from docgen.adapters.db.engine import make_engine
+    from docgen.adapters.db.people import TableStateRegistry
     from docgen.adapters.db.uow import sql_unit_of_work
-    from docgen.adapters.outside import LocalNotary, SandboxGateway, TableStateRegistry
+    from docgen.adapters.outside import LocalNotary, SandboxGateway, local_secret
     from docgen.adapters.passwords import Argon2Hasher
     from docgen.adapters.rendering import TemplateRenderer
     from docgen.adapters.signing import LazyRequestChecker, PadesSigners, ProviderSigners
@@ -136,7 +140,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         hasher=Argon2Hasher(),
         attachments=FolderAttachments(settings.attachments_dir),
         registry=TableStateRegistry(engine),
-        gateway=SandboxGateway(settings.payment_secret.encode()),
+        gateway=SandboxGateway(
+            settings.payment_secret.encode()
+            if settings.payment_secret
+            else local_secret(settings.instance_dir / "payment-secret")
+        ),
         notary=LocalNotary(registered_attorneys(renderer.catalog)),
         calendar=KazakhstanCalendar(),
         clock=clock,
@@ -148,11 +156,13 @@ def _sqlite_url(settings: Settings) -> str:
     return f"sqlite:///{settings.instance_dir / 'docgen.sqlite3'}"
 
 
-def registered_attorneys(catalog: Catalog) -> list[tuple[str, str]]:
+def registered_attorneys(catalog: Catalog) -> list[tuple[str, str, str]]:
     """The demo notary system knows the powers of attorney of the service examples."""
     known = []
     for service in catalog:
         representative = service.example.get("representative")
         if representative:
-            known.append((representative["power_of_attorney"]["number"], representative["iin"]))
+            applicant = service.example["applicant"]
+            principal = applicant.get("bin") or applicant.get("iin")
+            known.append((representative["power_of_attorney"]["number"], representative["iin"], principal))
     return known

@@ -103,8 +103,10 @@ class Settings:
     """``DATABASE_URL``: PostgreSQL (``postgresql://…``); ``None`` for the SQLite file in ``instance/``."""
     instance_dir: Path = field(default=PROJECT_ROOT / "instance")
     """``DOCGEN_INSTANCE_DIR``: the SQLite file, attachments and the demo PKI live here by default."""
-    payment_secret: str = "sandbox"
-    """``DOCGEN_PAYMENT_SECRET``: the shared secret of the payment gateway's signed callbacks."""
+    payment_secret: str | None = None
+    """``DOCGEN_PAYMENT_SECRET``: the shared secret of the payment gateway's signed callbacks; unset, a
+    random one is made once and kept in ``instance/payment-secret`` (never a known default, with
+    which anyone could sign a "paid" callback)."""
     max_attachment_mb: int = 10
     """``DOCGEN_MAX_ATTACHMENT_MB``: the largest attachment accepted."""
 
@@ -122,6 +124,6 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         signing=load_signing_settings(env),
         database_url=env.get("DATABASE_URL") or None,
         instance_dir=Path(env.get("DOCGEN_INSTANCE_DIR", defaults.instance_dir)),
-        payment_secret=env.get("DOCGEN_PAYMENT_SECRET", defaults.payment_secret),
+        payment_secret=env.get("DOCGEN_PAYMENT_SECRET") or defaults.payment_secret,
         max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
     )

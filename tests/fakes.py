@@ -34,6 +34,7 @@ from docgen.services.ports import (
     NewDocument,
     Official,
     PasswordHasher,
+    Receipts,
     RequestRecord,
     Requests,
     Signers,
@@ -59,6 +60,7 @@ class Store:
     status: dict[str, str] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     counters: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    receipts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -70,6 +72,7 @@ class Store:
             status=dict(self.status),
             users=dict(self.users),
             counters=dict(self.counters),
+            receipts=dict(self.receipts),
         )
 
 
@@ -168,7 +171,7 @@ class MemoryDocuments(Documents):
             if self.store.documents[i].request_id == request_id
         ]
 
-    def by_number(self, number: str) -> DocumentRecord | None:
+    def by_number(self, number: str, *, lock: bool = False) -> DocumentRecord | None:
         for document_id in self.store.document_ids:
             if self.store.documents[document_id].number == number:
                 return self._record(document_id)
@@ -213,6 +216,14 @@ class MemoryCounters(Counters):
         return self.store.counters[key]
 
 
+class MemoryReceipts(Receipts):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def claim(self, provider: str, receipt: str, request_id: str) -> str:
+        return self.store.receipts.setdefault((provider, receipt), request_id)
+
+
 class MemoryUnitOfWork(UnitOfWork):
     """Works on a copy of the store; :meth:`commit` publishes it."""
 
@@ -224,6 +235,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.documents = MemoryDocuments(self.working)
         self.users = MemoryUsers(self.working)
         self.counters = MemoryCounters(self.working)
+        self.receipts = MemoryReceipts(self.working)
         self.committed = False
 
     def commit(self) -> None:

@@ -1,6 +1,6 @@
 """Embedded defaults for the outside systems: state databases, payment gateway, notary.
 
-- :class:`TableStateRegistry` reads the ``people`` table (``docgen demo`` fills it).
+- :class:`~docgen.adapters.db.people.TableStateRegistry` (in ``db``) reads the ``people`` table.
 - :class:`SandboxGateway` stands in for the payment gateway: it confirms a
   payment through a callback signed with HMAC-SHA256 over the payload, as a
   real gateway does with its shared secret; a bad or missing signature is
@@ -14,12 +14,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
-from sqlalchemy import Engine, select
-
-from docgen.adapters.db.tables import people
 from docgen.domain.ports import (
     KAZAKHSTAN,
     CallbackRefused,
@@ -27,21 +26,9 @@ from docgen.domain.ports import (
     PaymentConfirmation,
     PaymentGateway,
     PaymentOrder,
-    Person,
-    StateRegistry,
 )
 
-__all__ = ["LocalNotary", "SandboxGateway", "TableStateRegistry"]
-
-
-class TableStateRegistry(StateRegistry):
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def find(self, number: str) -> Person | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(select(people).where(people.c.number == number)).first()
-        return Person(row.number, row.kind, row.name, row.address) if row else None
+__all__ = ["LocalNotary", "SandboxGateway", "local_secret"]
 
 
 class SandboxGateway(PaymentGateway):
@@ -71,7 +58,8 @@ class SandboxGateway(PaymentGateway):
         return payload, self.sign(payload)
 
     def confirm(self, payload: bytes, signature: str) -> PaymentConfirmation:
-        if not hmac.compare_digest(self.sign(payload), signature or ""):
+        given = signature.encode("utf-8", "replace") if isinstance(signature, str) else b""
+        if not isinstance(payload, bytes) or not hmac.compare_digest(self.sign(payload).encode(), given):
             raise CallbackRefused(problem={"kk": "қолтаңба сәйкес емес", "ru": "подпись не совпадает"})
         try:
             data = json.loads(payload)
@@ -89,11 +77,29 @@ class SandboxGateway(PaymentGateway):
 
 
 class LocalNotary(NotaryRegistry):
-    def __init__(self, registered: Iterable[tuple[str, str]] = ()) -> None:
-        """``registered``: (power of attorney number, representative IIN) pairs."""
+    def __init__(self, registered: Iterable[tuple[str, str, str]] = ()) -> None:
+        """``registered``: (power of attorney number, representative IIN, principal IIN/BIN)."""
         self.registered = set(registered)
 
-    def power_of_attorney_valid(self, number: str, issued_on: dt.date, representative_iin: str) -> bool:
-        return (number, representative_iin) in self.registered and issued_on <= dt.datetime.now(
-            KAZAKHSTAN
-        ).date()
+    def power_of_attorney_valid(
+        self, number: str, issued_on: dt.date, representative_iin: str, principal: str
+    ) -> bool:
+        today = dt.datetime.now(KAZAKHSTAN).date()
+        return (number, representative_iin, principal) in self.registered and issued_on <= today
+
+
+def local_secret(path: Path) -> bytes:
+    """The secret kept in ``path``, made (32 random bytes, readable by the owner only) if there is none."""
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32).encode()
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made at the same moment by another process: use that one
+        return path.read_bytes().strip()
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secret)
+    return secret

@@ -157,7 +157,18 @@ _step(
     click.option("--reason", required=True, help="The reason (in Kazakh, or in both languages)."),
     click.option("--reason-ru", help="The reason in Russian."),
 )
-_step("refuse-unpaid", "Refuse for no payment.", lambda a, u, i: a.requests.refuse_unpaid(u, i))
+_step(
+    "refuse-unpaid",
+    "Assisted channels: the clerk or operator records that no payment came.",
+    lambda a, u, i: a.requests.refuse_unpaid(u, i),
+)
+
+
+@request.command("expire-unpaid")
+@click.argument("request_id")
+def request_expire_unpaid(request_id: str) -> None:
+    """The portal: the gateway reported no payment; the system refuses (the installation's job, no --as)."""
+    click.echo(run(lambda: application().requests.expire_unpaid(request_id)))
 
 
 @request.command("show")

@@ -26,12 +26,23 @@ def intake_schema(service: Service) -> dict[str, Any]:
     schema = copy.deepcopy(get_kind("request").schema(service))
     for name in SYSTEM_FIELDS:
         schema["properties"].pop(name, None)
+    # Typed in, a document can only be listed as handed over on paper: an electronic one is attached
+    # (its bytes checked, its SHA-256 in the history) by the attach use case, never just claimed.
+    item = schema["properties"]["attachments"]["items"]
+    item["properties"] = {
+        "code": item["properties"]["code"],
+        "form": {"const": "paper"},
+        "pages": item["properties"]["pages"],
+    }
     schema["required"] = [name for name in schema["required"] if name not in (*SYSTEM_FIELDS, "attachments")]
     schema["title"] = f"request intake: {service.code}"
     return schema
 
 
 def intake_example(service: Service) -> dict[str, Any]:
-    """The service's example request as a person would type it."""
+    """The service's example request as a person would type it (the documents it lists as handed
+    over on paper; the electronic ones are attached as files)."""
     example = get_kind("request").example(service)
-    return {name: value for name, value in example.items() if name not in SYSTEM_FIELDS}
+    typed = {name: value for name, value in example.items() if name not in SYSTEM_FIELDS}
+    typed["attachments"] = [item for item in typed.get("attachments", []) if item.get("form") == "paper"]
+    return typed

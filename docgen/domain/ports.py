@@ -90,8 +90,11 @@ class NotaryRegistry(ABC):
     """The unified notary information system (БНАЖ / ЕНИС): powers of attorney."""
 
     @abstractmethod
-    def power_of_attorney_valid(self, number: str, issued_on: dt.date, representative_iin: str) -> bool:
-        """Whether a (not notarised on paper) power of attorney is registered and in force."""
+    def power_of_attorney_valid(
+        self, number: str, issued_on: dt.date, representative_iin: str, principal: str
+    ) -> bool:
+        """Whether a (not notarised on paper) power of attorney is registered and in force, given to
+        ``representative_iin`` by ``principal`` (the IIN or BIN of the person represented)."""
 
 
 #: The time zone of registration days, deadlines and document dates. Since 1 March 2024 the whole

@@ -318,6 +318,10 @@ class Request:
         renders or signs anything."""
         self._check(event, actor, at, details)
 
+    def check_note(self, event: str, actor: Actor, at: datetime, **details: Any) -> None:
+        """Raise as :meth:`note` would, changing nothing."""
+        self._check_note(event, actor, at, details)
+
     def note(self, event: str, actor: Actor, at: datetime, **details: Any) -> HistoryEntry:
         """Record ``event`` (one of :data:`~docgen.domain.workflow.NOTES`) without moving the request.
 
@@ -349,12 +353,13 @@ class Request:
                 event_code=event,
                 allowed=_listing(self.allowed()),
             )
-        if actor.kind not in note.actors:
+        actors = note.actors_on(self.channel)
+        if actor.kind not in actors:
             raise ActorNotAllowed(
                 event=_event_label(event),
                 event_code=event,
                 actor=_actors([actor.kind]),
-                allowed=_actors(note.actors),
+                allowed=_actors(actors),
             )
         for name in note.requires:
             if _blank(details.get(name)):

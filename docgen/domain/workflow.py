@@ -259,6 +259,14 @@ class Note:
     actors: tuple[str, ...]
     states: tuple[str, ...]
     requires: tuple[str, ...] = ()
+    entrant_only: bool = False
+    """Of the people, only the one who enters the request on its channel (the applicant on the portal,
+    the clerk or operator on theirs) may record it: a clerk cannot add to an applicant's draft."""
+
+    def actors_on(self, channel: str) -> tuple[str, ...]:
+        if not self.entrant_only:
+            return self.actors
+        return tuple(kind for kind in self.actors if kind in (ENTRANT[channel], "system"))
 
 
 NOTES: dict[str, Note] = {
@@ -270,6 +278,7 @@ NOTES: dict[str, Note] = {
             ("applicant", "clerk", "operator"),
             (DRAFT,),
             ("code", "sha256", "media_type", "size"),
+            entrant_only=True,
         ),
         Note(
             "order-payment",
@@ -277,6 +286,7 @@ NOTES: dict[str, Note] = {
             ("applicant", "clerk", "operator", "system"),
             (AWAITING_PAYMENT,),
             ("reference", "amount"),
+            entrant_only=True,
         ),
         Note(
             "download",

@@ -62,7 +62,7 @@ class DocumentService:
             record = uow.requests.get(request_id)
             if record is None:
                 raise RequestNotFound(id=request_id)
-            access.may_read(user, record)
+            access.may_read(access.current(uow, user), record)
             return [_summary(document) for document in uow.documents.for_request(request_id)]
 
     def download(self, user: User, number: str, fmt: str = "pdf", lang: str = "kk+ru") -> Download:
@@ -72,6 +72,7 @@ class DocumentService:
         if lang not in ("kk", "ru", "kk+ru"):
             raise UnsupportedLanguage(lang=lang)
         with self.uow(write=False) as uow:
+            user = access.current(uow, user)
             document = self._readable(uow, user, number)
         original = fmt == "pdf" and lang == "kk+ru"
         content = (
@@ -133,6 +134,7 @@ class DocumentService:
             document = uow.documents.by_number(number)
             if document is None or document.status == "replaced":
                 raise DocumentNotFound(number=number)
+            user = access.current(uow, user)
             access.may_change_status(user, document)
             if document.duplicate:
                 raise WrongLicense(

@@ -58,6 +58,7 @@ class Issuer:
             )
         pdf = self.signers.sign(service.provider_code, self.renderer.render(kind, data, "kk+ru", "pdf"))
         reissue = previous is not None and action == "reissue"
+        now = self.clock.now()
         uow.documents.add(
             NewDocument(
                 request_id=step.request.id,
@@ -66,12 +67,15 @@ class Issuer:
                 data=data,
                 pdf=pdf,
                 sha256=hashlib.sha256(pdf).hexdigest(),
-                created_at=self.clock.now(),
+                created_at=now,
                 replaces=previous.id if reissue and previous else None,
                 duplicate=previous is not None and action == "duplicate",
                 version=(previous.version + (1 if reissue else 0)) if previous else 1,
             )
         )
+        if reissue and previous is not None:  # the replaced license's duplicates go out of force with it
+            for duplicate in uow.documents.duplicates_of(previous.number):
+                uow.documents.set_status(duplicate.id, "replaced", now)
         return number
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "NewDocument",
     "Official",
     "PasswordHasher",
+    "Receipts",
     "RequestRecord",
     "Requests",
     "Signers",
@@ -171,8 +172,8 @@ class Documents(ABC):
         """The request's documents, oldest first."""
 
     @abstractmethod
-    def by_number(self, number: str) -> DocumentRecord | None:
-        """The document with this number."""
+    def by_number(self, number: str, *, lock: bool = False) -> DocumentRecord | None:
+        """The document with this number; ``lock`` holds its registry status against other writers."""
 
     @abstractmethod
     def duplicates_of(self, number: str) -> list[DocumentRecord]:
@@ -206,6 +207,13 @@ class Counters(ABC):
         """The next gapless number of the series, given back if the transaction is not committed."""
 
 
+class Receipts(ABC):
+    @abstractmethod
+    def claim(self, provider: str, receipt: str, request_id: str) -> str:
+        """Take the paper receipt ``receipt`` of ``provider`` for ``request_id``; returns the request
+        it pays (another one when it was taken before)."""
+
+
 class UnitOfWork(ABC):
     """One transaction over every repository. Use as ``with factory() as uow: ...; uow.commit()``."""
 
@@ -213,6 +221,7 @@ class UnitOfWork(ABC):
     documents: Documents
     users: Users
     counters: Counters
+    receipts: Receipts
 
     def __enter__(self) -> Self:
         return self

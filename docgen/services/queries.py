@@ -38,7 +38,7 @@ class QueryService:
             record = uow.requests.get(request_id)
             if record is None:
                 raise RequestNotFound(id=request_id)
-            access.may_read(user, record)
+            access.may_read(access.current(uow, user), record)
             step = load(uow, self.catalog, request_id)
             documents = uow.documents.for_request(request_id)
         request = step.request
@@ -57,8 +57,8 @@ class QueryService:
     def mine(self, user: User) -> list[dict[str, Any]]:
         """An applicant's "history of services": the requests they are the applicant of or opened;
         an operator's: what was filed at their centre."""
-        access.ensure_enabled(user)
         with self.uow(write=False) as uow:
+            user = access.current(uow, user)
             if user.role == "operator":
                 rows = uow.requests.find(centre=user.centre)
             else:
@@ -68,9 +68,10 @@ class QueryService:
 
     def queue(self, user: User, soon_days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
         """A clerk's undecided requests of their provider: overdue first, then due soon, then by due date."""
-        access.require_clerk(user)
         today = self.clock.today()
         with self.uow(write=False) as uow:
+            user = access.current(uow, user)
+            access.require_clerk(user)
             rows = uow.requests.find(provider=user.provider, open_only=True)
         far = dt.date.max
 
@@ -84,12 +85,12 @@ class QueryService:
     def overdue(self, user: User, soon_days: int = 0) -> list[dict[str, Any]]:
         """Undecided requests past their due date (with ``soon_days``, also those due that soon):
         a clerk's of their provider, an administrator's of all."""
-        if user.role != "admin":
-            access.require_clerk(user)
-        access.ensure_enabled(user)
         today = self.clock.today()
         limit = today + dt.timedelta(days=soon_days) if soon_days else today - dt.timedelta(days=1)
         with self.uow(write=False) as uow:
+            user = access.current(uow, user)
+            if user.role != "admin":
+                access.require_clerk(user)
             rows = uow.requests.find(
                 provider=user.provider if user.role == "clerk" else None, open_only=True, due_by=limit
             )

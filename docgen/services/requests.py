@@ -37,9 +37,11 @@ from docgen.domain.users import User
 from docgen.errors import (
     AttachmentRejected,
     DocumentNotFound,
+    InvalidData,
     InvalidRequest,
     NotAllowed,
     PaymentRejected,
+    RequestNotFound,
     SignatureMissing,
     SignatureNotForRequest,
     UnknownAction,
@@ -100,9 +102,13 @@ class RequestService:
         applicant = data["applicant"]
         holder = applicant["bin"] if applicant["kind"] == "legal" else applicant["iin"]
         representative = data.get("representative")
-        access.may_file(user, service, channel, holder, representative["iin"] if representative else None)
+        with self.uow(write=False) as uow:
+            user = access.current(uow, user)
+            access.may_file(user, service, channel, holder, representative["iin"] if representative else None)
+            if action in ("reissue", "duplicate"):
+                self._previous_license(uow, service, holder, data.get("license_number"))
         if user.role == "applicant" and holder != user.holder:
-            self._check_power_of_attorney(user, representative)
+            self._check_power_of_attorney(user, representative, holder)
         today = self.clock.today()
         stored = dict(data) | {
             "service": service.code,
@@ -135,18 +141,21 @@ class RequestService:
             centre=user.centre if user.role == "operator" else None,
         )
         with self.uow() as uow:
-            if action in ("reissue", "duplicate"):
-                self._previous_license(uow, service, holder, stored.get("license_number"))
             uow.requests.add(request, record)
             uow.commit()
         return request.id
 
-    def _check_power_of_attorney(self, user: User, representative: dict[str, Any] | None) -> None:
+    def _check_power_of_attorney(
+        self, user: User, representative: dict[str, Any] | None, holder: str
+    ) -> None:
         """A representative files on the portal only under a power of attorney the notary system knows:
         a paper one cannot be shown to anybody there, so claiming ``notarized`` does not count."""
         attorney = (representative or {}).get("power_of_attorney") or {}
         if not self.notary.power_of_attorney_valid(
-            str(attorney.get("number")), dt.date.fromisoformat(str(attorney.get("date"))), str(user.iin)
+            str(attorney.get("number")),
+            dt.date.fromisoformat(str(attorney.get("date"))),
+            str(user.iin),
+            holder,
         ):
             raise NotAllowed(
                 login=user.login,
@@ -156,12 +165,14 @@ class RequestService:
                 },
             )
 
-    def _previous_license(self, uow: UnitOfWork, service: Service, holder: str, number: Any) -> Any:
+    def _previous_license(
+        self, uow: UnitOfWork, service: Service, holder: str, number: Any, *, lock: bool = False
+    ) -> Any:
         """The active license a reissue or duplicate names: of this service and provider, held by
         this licensee, not itself a duplicate."""
         if not isinstance(number, str) or not number.strip():
             raise DocumentNotFound(number="—")
-        found = uow.documents.by_number(number)
+        found = uow.documents.by_number(number, lock=lock)
         if found is None or found.status == "replaced":
             raise DocumentNotFound(number=number)
         wrong = None
@@ -223,7 +234,7 @@ class RequestService:
                 )
             sha256 = hashlib.sha256(content).hexdigest()
             step.note(
-                self.clock, "attach", user.actor(), code=code, sha256=sha256, media_type=actual, size=size
+                self.clock, "attach", step.actor, code=code, sha256=sha256, media_type=actual, size=size
             )
             key = self.attachments.put(content)
             entry = {"code": code, "form": "electronic", "media_type": actual, "size": size}
@@ -241,7 +252,7 @@ class RequestService:
         found, attorney_ok = self._lookup_applicant(record)  # outside systems, outside the transaction
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            step.apply(self.clock, "submit", user.actor())
+            step.apply(self.clock, "submit", step.actor)
             if step.request.state == "submitted" and step.request.channel != "portal":
                 if found is None:
                     database = (
@@ -264,7 +275,10 @@ class RequestService:
         if representative and not representative["power_of_attorney"]["notarized"]:
             attorney = representative["power_of_attorney"]
             attorney_ok = self.notary.power_of_attorney_valid(
-                attorney["number"], dt.date.fromisoformat(attorney["date"]), representative["iin"]
+                attorney["number"],
+                dt.date.fromisoformat(attorney["date"]),
+                representative["iin"],
+                record.holder,
             )
         return person, attorney_ok
 
@@ -272,14 +286,15 @@ class RequestService:
     def order_payment(self, user: User, request_id: str) -> PaymentOrder:
         """Open a payment order at the gateway (portal): the applicant pays there, and the gateway's
         signed callback (:meth:`payment_callback`) moves the request on."""
-        with self.uow() as uow:
+        with self.uow(write=False) as uow:  # checked first, so the gateway is not asked for nothing
             step = self._step(uow, user, request_id)
             step.check(self.clock, "pay", SYSTEM)
-            service = service_of(self.catalog, step.record.service)
-            order = self.gateway.order(request_id, service.payment.fee or "0")
-            step.note(
-                self.clock, "order-payment", user.actor(), reference=order.reference, amount=order.amount
-            )
+            step.check_note(self.clock, "order-payment", step.actor, reference="-", amount="0")
+        service = service_of(self.catalog, step.record.service)
+        order = self.gateway.order(request_id, service.payment.fee or "0")  # outside the transaction
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.note(self.clock, "order-payment", step.actor, reference=order.reference, amount=order.amount)
             step.save()
             return order
 
@@ -319,18 +334,35 @@ class RequestService:
 
     def record_receipt(self, user: User, request_id: str, receipt: str) -> str:
         """Assisted channels: the clerk or operator records the paper receipt."""
+        number = " ".join(str(receipt).split()).upper()
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            step.apply(self.clock, "record-receipt", user.actor(), receipt=receipt)
+            step.apply(self.clock, "record-receipt", step.actor, receipt=number)
+            paid = uow.receipts.claim(step.record.provider, number, request_id)
+            if paid != request_id:
+                raise PaymentRejected(
+                    problem={
+                        "kk": f"№ {number} түбіртек басқа өтінішті төлеуге берілген",
+                        "ru": f"квитанция № {number} уже учтена по другому заявлению",
+                    }
+                )
             step.save()
             return step.request.state
 
     def refuse_unpaid(self, user: User, request_id: str) -> str:
-        """The payment did not come: refused for no payment."""
+        """Assisted channels: the clerk or operator records that the payment did not come."""
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            actor = user.actor() if step.request.channel != "portal" else SYSTEM
-            step.apply(self.clock, "refuse", actor, outcome="no-payment")
+            step.apply(self.clock, "refuse", step.actor, outcome="no-payment")
+            step.save()
+            return step.request.state
+
+    def expire_unpaid(self, request_id: str) -> str:
+        """The portal: the payment gateway reported no payment, so the system refuses the request (the
+        installation's job, not a person's: on the portal only the system records this refusal)."""
+        with self.uow() as uow:
+            step = load(uow, self.catalog, request_id, lock=True)
+            step.apply(self.clock, "refuse", SYSTEM, outcome="no-payment")
             step.save()
             return step.request.state
 
@@ -347,7 +379,7 @@ class RequestService:
         """Sign and, when the signature holds, register (number and deadline)."""
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            actor = user.actor()
+            actor = step.actor
             step.check(self.clock, "sign", actor)
             check = None
             if step.request.channel == "portal":
@@ -392,7 +424,7 @@ class RequestService:
         service paid after review, the first call approves (the applicant pays) and returns None."""
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            clerk = user.actor()
+            clerk = step.actor
             self._into_review(step, clerk)
             service = service_of(self.catalog, step.request.service)
             if step.request.state == "in-review" and service.payment.when == "after-review":
@@ -402,9 +434,8 @@ class RequestService:
             step.check(self.clock, "issue", clerk, document="-")
             previous = None
             if step.request.action in ("reissue", "duplicate"):
-                previous = self._previous_license(
-                    uow, service, step.record.holder, step.record.data.get("license_number")
-                )
+                number = step.record.data.get("license_number")
+                previous = self._previous_license(uow, service, step.record.holder, number, lock=True)
             number = self.issuer.issue(step, service, service.outputs[0], previous)
             step.apply(self.clock, "issue", clerk, document=number)
             step.save()
@@ -412,10 +443,10 @@ class RequestService:
 
     def refuse(self, user: User, request_id: str, reason: str | dict[str, str]) -> str:
         """The reasoned refusal (qualification requirements not met), as a signed document."""
-        text = reason if isinstance(reason, dict) else {"kk": reason, "ru": reason}
+        text = _reason(reason)
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
-            clerk = user.actor()
+            clerk = step.actor
             self._into_review(step, clerk)
             step.check(self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"])
             service = service_of(self.catalog, step.request.service)
@@ -437,19 +468,19 @@ class RequestService:
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _readable(self, uow: UnitOfWork, user: User, request_id: str) -> RequestRecord:
-        from docgen.errors import RequestNotFound
-
         record = uow.requests.get(request_id)
         if record is None:
             raise RequestNotFound(id=request_id)
-        access.may_read(user, record)
+        access.may_read(access.current(uow, user), record)
         return record
 
     def _step(self, uow: UnitOfWork, user: User, request_id: str) -> Step:
-        """The request, locked for this unit of work, once ``user`` may act on it."""
+        """The request, locked for this unit of work, once ``user`` (as stored now) may act on it."""
         self._readable(uow, user, request_id)
         step = load(uow, self.catalog, request_id, lock=True)
-        access.may_act(user, step.record)
+        stored = access.current(uow, user)
+        access.may_act(stored, step.record)
+        step.actor = stored.actor()
         return step
 
 
@@ -469,3 +500,18 @@ def signed_payload(request: Request, data: dict[str, Any]) -> bytes:
             "data": data,
         }
     )
+
+
+def _reason(reason: Any) -> dict[str, str]:
+    """The clerk's reason in both languages (one text serves both when only one is given)."""
+    text = reason if isinstance(reason, dict) else {"kk": reason, "ru": reason}
+    if set(text) != {"kk", "ru"} or not all(isinstance(v, str) and v.strip() for v in text.values()):
+        raise InvalidData(
+            kind="refusal",
+            field="reason",
+            problem={
+                "kk": "бас тарту себебі қазақ және орыс тілдерінде мәтінмен жазылуы керек",
+                "ru": "причина отказа должна быть указана текстом на казахском и русском языках",
+            },
+        )
+    return {"kk": text["kk"].strip(), "ru": text["ru"].strip()}

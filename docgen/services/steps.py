@@ -64,6 +64,8 @@ class Step:
     record: RequestRecord
     request: Request
     columns: dict[str, Any] = field(default_factory=dict)
+    actor: Actor = SYSTEM
+    """Who takes the step: the user as stored now (set by the use case once they may act)."""
 
     def __post_init__(self) -> None:
         self.stored_seq = self.request.history[-1].seq
@@ -75,6 +77,10 @@ class Step:
     def check(self, clock: Clock, event: str, actor: Actor, **details: Any) -> None:
         with domain_rules():
             self.request.check(event, actor, clock.now(), **details)
+
+    def check_note(self, clock: Clock, event: str, actor: Actor, **details: Any) -> None:
+        with domain_rules():
+            self.request.check_note(event, actor, clock.now(), **details)
 
     def note(self, clock: Clock, event: str, actor: Actor, **details: Any) -> None:
         with domain_rules():

@@ -37,7 +37,9 @@ def test_a_forged_callback_is_refused(forge: str) -> None:
 
 
 def test_the_notary_knows_registered_powers_of_attorney_only() -> None:
-    notary = LocalNotary([("17/26", "920214450117")])
-    assert notary.power_of_attorney_valid("17/26", dt.date(2026, 9, 1), "920214450117")
-    assert not notary.power_of_attorney_valid("17/26", dt.date(2026, 9, 1), "880501300124")
-    assert not notary.power_of_attorney_valid("99/99", dt.date(2026, 9, 1), "920214450117")
+    notary = LocalNotary([("17/26", "920214450117", "120340001230")])
+    assert notary.power_of_attorney_valid("17/26", dt.date(2026, 9, 1), "920214450117", "120340001230")
+    assert not notary.power_of_attorney_valid("17/26", dt.date(2026, 9, 1), "880501300124", "120340001230")
+    assert not notary.power_of_attorney_valid("99/99", dt.date(2026, 9, 1), "920214450117", "120340001230")
+    # given by another principal: not a power of attorney for this one
+    assert not notary.power_of_attorney_valid("17/26", dt.date(2026, 9, 1), "920214450117", "880501300124")

@@ -16,6 +16,12 @@ from tests import fakes
 from tests.conftest import BACKENDS, temporary_database
 from tests.services.world import World, make_world
 
+#: SQLite and PostgreSQL, marked as the integration tier (``-m "not integration"``: the fast tier).
+INTEGRATION = [
+    pytest.param(*param.values, id=param.id, marks=[*param.marks, pytest.mark.integration])
+    for param in BACKENDS
+]
+
 
 def count_rows(uow: UnitOfWorkFactory) -> int:
     """Requests, history entries, documents and users, read through the ports."""
@@ -66,7 +72,7 @@ def world() -> World:
     return memory_world()
 
 
-@pytest.fixture(params=[pytest.param("memory", id="memory"), *BACKENDS])
+@pytest.fixture(params=[pytest.param("memory", id="memory"), *INTEGRATION])
 def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """The same world in memory, on SQLite and on PostgreSQL."""
     if request.param == "memory":
@@ -88,7 +94,7 @@ def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]
             engine.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=INTEGRATION)
 def real_world(request: pytest.FixtureRequest, tmp_path: Path, pki: Any, renderer: Any) -> Iterator[World]:
     """The integration tier: SQLite or PostgreSQL, the real templates, PAdES signing with the test
     PKI, the CMS check of request signatures, the state-database table and attachments on disk."""
@@ -96,8 +102,8 @@ def real_world(request: pytest.FixtureRequest, tmp_path: Path, pki: Any, rendere
     from docgen.adapters.calendar import KazakhstanCalendar
     from docgen.adapters.db.engine import make_engine
     from docgen.adapters.db.migrate import upgrade
+    from docgen.adapters.db.people import TableStateRegistry
     from docgen.adapters.db.uow import sql_unit_of_work
-    from docgen.adapters.outside import TableStateRegistry
     from docgen.adapters.rendering import TemplateRenderer
     from docgen.adapters.signing import PadesSigners, ProviderSigners
     from docgen.config import SigningSettings

@@ -350,3 +350,19 @@ def test_a_broken_history_is_reported_and_leaves_the_database_writable(any_world
     _, number = any_world.licensed()
     assert number == "LIC-MTCCOMCOM-2026-000001"
     assert [problem["id"] for problem in any_world.app.audit.verify()] == [broken]
+
+
+def test_an_administrator_is_handed_no_ones_documents(any_world: World) -> None:
+    _, number = any_world.licensed()
+    refused(any_world, NotAllowed, lambda: any_world.app.documents.download(any_world["admin"], number))
+
+
+def test_an_applicant_cannot_record_a_refusal_for_no_payment_on_the_portal(any_world: World) -> None:
+    request_id = any_world.file("dala")
+    any_world.app.requests.submit(any_world["dala"], request_id)
+    clerk = any_world["clerk-mtc-communications-committee"]
+    refused(
+        any_world, DomainRefusal, lambda: any_world.app.requests.refuse_unpaid(any_world["dala"], request_id)
+    )
+    refused(any_world, DomainRefusal, lambda: any_world.app.requests.refuse_unpaid(clerk, request_id))
+    assert any_world.app.requests.expire_unpaid(request_id) == "refused"

@@ -125,5 +125,5 @@ def test_applicant_not_in_the_state_database_is_refused(real_world: World, code:
 def test_no_payment_is_refused(real_world: World, code: str) -> None:
     request_id, login = _file(real_world, code, "portal")
     assert real_world.app.requests.submit(real_world[login], request_id) == "awaiting-payment"
-    real_world.app.requests.refuse_unpaid(real_world[login], request_id)
+    real_world.app.requests.expire_unpaid(request_id)  # the gateway reported no payment
     assert real_world.app.queries.show(real_world[login], request_id)["outcome"]["code"] == "no-payment"

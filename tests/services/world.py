@@ -142,7 +142,7 @@ def make_world(
         "attachments": fakes.MemoryAttachments(),
         "registry": fakes.PeopleRegistry(fakes.known_people(catalog)),
         "gateway": SandboxGateway(b"test secret"),
-        "notary": LocalNotary([("17/26", "920214450117")]),
+        "notary": LocalNotary([("17/26", "920214450117", COMPANY_BIN)]),
         "calendar": fakes.WeekendCalendar(),
         "clock": fakes.SteppingClock(clock_start),
     } | adapters

@@ -33,6 +33,7 @@ __all__ = [
     "history",
     "metadata",
     "people",
+    "receipts",
     "registry",
     "requests",
     "users",
@@ -131,6 +132,15 @@ users = Table(
     Column("enabled", Boolean, nullable=False, server_default=true()),
     Column("password_hash", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: A paper payment receipt pays one request: its number is taken once per provider.
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("provider", String(64), primary_key=True),
+    Column("receipt", String(200), primary_key=True),
+    Column("request_id", String(36), ForeignKey("requests.id"), nullable=False),
 )
 
 #: Tables whose rows the application may insert but never change or delete.

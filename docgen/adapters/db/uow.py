@@ -43,7 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from docgen.adapters.db.engine import reader_options
-from docgen.adapters.db.tables import counters, documents, history, registry, requests, users
+from docgen.adapters.db.tables import counters, documents, history, receipts, registry, requests, users
 from docgen.domain.history import HistoryEntry
 from docgen.domain.request import Request
 from docgen.domain.users import User
@@ -54,6 +54,7 @@ from docgen.services.ports import (
     DocumentRecord,
     Documents,
     NewDocument,
+    Receipts,
     RequestRecord,
     Requests,
     UnitOfWork,
@@ -64,6 +65,7 @@ from docgen.services.ports import (
 __all__ = [
     "SqlCounters",
     "SqlDocuments",
+    "SqlReceipts",
     "SqlRequests",
     "SqlUnitOfWork",
     "SqlUsers",
@@ -107,6 +109,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.documents = SqlDocuments(self)
         self.users = SqlUsers(self)
         self.counters = SqlCounters(self)
+        self.receipts = SqlReceipts(self)
 
     @property
     def connection(self) -> Connection:
@@ -239,6 +242,8 @@ class SqlRequests(Requests):
     def get(self, request_id: str, *, lock: bool = False) -> RequestRecord | None:
         """``lock``: ``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writing unit already holds the
         database's write lock. A reading unit takes no lock."""
+        if "\x00" in request_id:
+            return None
         query = select(requests).where(requests.c.id == request_id)
         if lock and self._unit.writing and self._unit.dialect == "postgresql":
             query = query.with_for_update()
@@ -375,8 +380,15 @@ class SqlDocuments(Documents):
         )
         return [_document_record(found) for found in self._unit.execute(query)]
 
-    def by_number(self, number: str) -> DocumentRecord | None:
-        found = self._unit.execute(_DOCUMENT.where(documents.c.number == number)).first()
+    def by_number(self, number: str, *, lock: bool = False) -> DocumentRecord | None:
+        """``lock``: hold the document's registry row (``FOR UPDATE`` on PostgreSQL) until the end, so
+        two reissues or duplicates of one license are decided one after the other."""
+        if "\x00" in number:  # no number holds one, and PostgreSQL refuses it in a query
+            return None
+        query = _DOCUMENT.where(documents.c.number == number)
+        if lock and self._unit.writing and self._unit.dialect == "postgresql":
+            query = query.with_for_update(of=registry)
+        found = self._unit.execute(query).first()
         return None if found is None else _document_record(found)
 
     def duplicates_of(self, number: str) -> list[DocumentRecord]:
@@ -437,6 +449,8 @@ class SqlUsers(Users):
             raise UserExists(login=user.login) from error
 
     def get(self, login: str) -> User | None:
+        if "\x00" in login:
+            return None
         found = self._unit.execute(select(users).where(users.c.login == login)).first()
         return None if found is None else _user(found)
 
@@ -480,6 +494,28 @@ def _user(found: Row[Any]) -> User:
 
 
 # -- counters ---------------------------------------------------------------------------------
+
+
+class SqlReceipts(Receipts):
+    def __init__(self, unit: SqlUnitOfWork) -> None:
+        self._unit = unit
+
+    def claim(self, provider: str, receipt: str, request_id: str) -> str:
+        """Insert the receipt unless it is there (the primary key decides under concurrency), then say
+        which request it pays."""
+        dialect_insert = postgresql.insert if self._unit.dialect == "postgresql" else sqlite.insert
+        self._unit.execute(
+            dialect_insert(receipts)
+            .values(provider=provider, receipt=receipt, request_id=request_id)
+            .on_conflict_do_nothing(index_elements=["provider", "receipt"])
+        )
+        return str(
+            self._unit.execute(
+                select(receipts.c.request_id).where(
+                    receipts.c.provider == provider, receipts.c.receipt == receipt
+                )
+            ).scalar_one()
+        )
 
 
 class SqlCounters(Counters):
