@@ -1,14 +1,18 @@
 """Many documents of one kind from a JSON Lines file, in worker processes.
 
 Each line is one document's data. Every line is rendered on its own: a bad
-line is recorded with its line number and the others go on. Workers build
+line — not UTF-8, too large or too deep, not JSON, not an object, data the
+document refuses, or anything else going wrong with it — is recorded with its
+line number and reason, and the others go on; the run always ends with its
+summary. Lines are read as bytes and each is decoded and parsed by
+:func:`~docgen.documents.limits.load_json`, so one line cannot stop the
+reading of the rest. Workers build
 their renderer once (fonts, stylesheet, templates) and reuse it, and write
 their files themselves so no PDF bytes cross process boundaries.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.config import RenderSettings
-from docgen.errors import DocgenError
+from docgen.documents.limits import MAX_BYTES, load_json
+from docgen.documents.validation import printable
+from docgen.errors import DocgenError, InvalidData
 from docgen.output import write_atomic
 
 __all__ = ["BatchJob", "BatchResult", "LineFailure", "run_batch"]
@@ -68,12 +74,19 @@ class BatchResult:
         return "\n".join([head, *lines])
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered non-blank lines of a JSON Lines file (1-based, as editors count)."""
-    with path.open(encoding="utf-8") as stream:
-        for number, text in enumerate(stream, start=1):
-            if text.strip():
-                yield number, text
+def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Numbered non-blank lines of a JSON Lines file (1-based, as editors count), as bytes: each is
+    decoded on its own. A line over :data:`MAX_BYTES` is given cut short (and refused as too
+    large), the rest of it skipped, so no line is ever held whole in memory however long it is."""
+    with path.open("rb") as stream:
+        number = 0
+        while chunk := stream.readline(MAX_BYTES + 2):
+            number += 1
+            if not chunk.endswith(b"\n"):
+                while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+            if chunk.strip():
+                yield number, chunk.removesuffix(b"\n").removesuffix(b"\r")
 
 
 _renderer = None
@@ -93,24 +106,37 @@ def _file_name(line: int, data: object, fmt: str) -> str:
     return f"{line:06d}{suffix}.{fmt}"
 
 
-def render_line(job: BatchJob, line: int, text: str) -> tuple[int, str | None]:
-    """Render one line; return ``(line, None)`` or ``(line, error message)``."""
+_NOT_AN_OBJECT = {
+    "kk": "жолда бір JSON нысаны ({...}) болуы керек",
+    "ru": "в строке должен быть один объект JSON ({...})",
+}
+
+
+def render_line(job: BatchJob, line: int, text: bytes | str) -> tuple[int, str | None]:
+    """Render one line; return ``(line, None)`` or ``(line, error message)``. Never raises: whatever
+    goes wrong with a line is that line's failure, and the batch goes on."""
     assert _renderer is not None
-    lang = job.lang.split("+")[0]
+    lang = "kk" if job.lang.split("+")[0] == "kk" else "ru"
     try:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            message = {
-                "kk": f"JSON қатесі: {error.msg}, {error.colno}-баған",
-                "ru": f"ошибка JSON: {error.msg}, столбец {error.colno}",
-            }
-            return line, message[lang]
+            data = load_json(text, job.kind)
+        except InvalidData as error:
+            where = "" if error.field == "(root)" else f"«{error.field}»: "
+            return line, where + error.problem[lang]
+        if not isinstance(data, dict):
+            return line, _NOT_AN_OBJECT[lang]
         content = _renderer.render(job.kind, data, job.lang, job.fmt, job.service)
         write_atomic(job.out_dir / _file_name(line, data, job.fmt), content)
         return line, None
     except DocgenError as error:
-        return line, error.message(lang)
+        return line, printable(error.message(lang))
+    except Exception as error:  # a bug shown on its line, never a run stopped with a traceback
+        return line, _unexpected(error, lang)
+
+
+def _unexpected(error: BaseException, lang: str) -> str:
+    detail = printable(f"{type(error).__name__}: {error}")[:300]
+    return f"күтпеген қате: {detail}" if lang == "kk" else f"непредвиденная ошибка: {detail}"
 
 
 def run_batch(
@@ -146,7 +172,10 @@ def run_batch(
                 try:
                     record(*future.result())
                 except BrokenProcessPool:
-                    record(futures[future], "worker process died")
+                    died = {"kk": "жұмыс процесі тоқтап қалды", "ru": "рабочий процесс аварийно завершился"}
+                    record(futures[future], died["kk" if job.lang.startswith("kk") else "ru"])
+                except Exception as error:  # the line could not reach its worker, or come back
+                    record(futures[future], _unexpected(error, job.lang.split("+")[0]))
     result.failures.sort(key=lambda item: item.line)
     result.seconds = time.perf_counter() - started
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,73 @@ def test_pdf_a3b_on_request_from_the_command_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     xmp = PdfReader(out).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "pdfaid" in xmp
+
+
+def _one_line_exit_2(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    return result.stderr
+
+
+_BROKEN = {
+    "deep": b"[" * 10_000 + b"]" * 10_000,
+    "not-utf8": b'{"number": "\xff"}',
+    "surrogate": b'{"number": "\\ud800"}',
+    "truncated": b'{"number": ',
+    "nan": b'{"number": NaN}',
+}
+
+
+@pytest.mark.parametrize("name", list(_BROKEN))
+def test_render_with_broken_data_is_one_line(tmp_path: Path, name: str) -> None:
+    source = tmp_path / f"{name}.json"
+    source.write_bytes(_BROKEN[name])
+    out = tmp_path / "license.pdf"
+    stderr = _one_line_exit_2(
+        run("render", "license", "--lang", "ru", "--data", str(source), "--out", str(out))
+    )
+    assert stderr.startswith("docgen: --data") and not out.exists()
+
+
+def test_render_with_a_bidi_override_names_the_field(tmp_path: Path) -> None:
+    data = json.loads(run("example", "license").stdout)
+    data["licensee"]["name"]["ru"] += "\u202e"
+    source = tmp_path / "license.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    stderr = _one_line_exit_2(
+        run("render", "license", "--lang", "ru", "--data", str(source), "--out", str(tmp_path / "x.pdf"))
+    )
+    assert "«licensee.name.ru»" in stderr and "U+202E" in stderr
+
+
+@pytest.mark.parametrize("name", list(_BROKEN))
+def test_request_new_with_a_broken_file_is_one_line(tmp_path: Path, name: str) -> None:
+    source = tmp_path / f"{name}.json"
+    source.write_bytes(_BROKEN[name])
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'docgen.sqlite3'}"}
+    command = ["request", "new", "telecom-license", "--action", "issue", "--channel", "portal"]
+    result = subprocess.run(
+        [*DOCGEN, *command, "--data", str(source), "--as", "120340001230"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert "--data" in _one_line_exit_2(result)
+
+
+def test_a_batch_with_malformed_lines_ends_with_its_summary_and_exit_1(tmp_path: Path) -> None:
+    good = run("example", "refusal").stdout.replace("\n", "").encode()
+    lines = [good, b'{"a": "\xff"}', b"[" * 10_000 + b"]" * 10_000, b'{"number": "\\ud800"}', b"[1]", good]
+    source = tmp_path / "refusals.jsonl"
+    source.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out"
+    result = run(
+        "render", "refusal", "--lang", "ru", "--format", "html", "--batch", str(source), "--out", str(out)
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "сформировано 2 из 6" in result.stdout and "ошибок: 4" in result.stdout
+    for line in (2, 3, 4, 5):
+        assert f"строка {line}:" in result.stdout
+    assert len(list(out.iterdir())) == 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import click
 
 from docgen.cli.common import FORMAT_CHOICE, LANG_CHOICE, echo_json, fail, run, unreadable
-from docgen.errors import DocgenError, InvalidData
+from docgen.errors import DocgenError
 
 __all__ = ["example", "gallery", "kinds", "render", "schema", "services"]
 
@@ -28,22 +27,16 @@ def _renderer(pdf_variant: str | None = None) -> Any:
 
 
 def _read_json(path: Path, lang: str) -> Any:
+    """The JSON of ``path``, bounded before it is parsed (size, UTF-8, depth, lone surrogates:
+    :func:`~docgen.documents.limits.load_json`); anything wrong is one line and exit 2."""
+    from docgen.documents.limits import MAX_BYTES, load_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as file:
+            content = file.read(MAX_BYTES + 1)  # one byte over the limit is enough to say "too large"
+    except OSError as error:
         fail(unreadable("--data", path, error), lang)
-    except json.JSONDecodeError as error:
-        fail(
-            InvalidData(
-                kind="--data",
-                field=str(path),
-                problem={
-                    "kk": f"JSON қатесі: {error.msg}, {error.lineno}-жол, {error.colno}-баған",
-                    "ru": f"ошибка JSON: {error.msg}, строка {error.lineno}, столбец {error.colno}",
-                },
-            ),
-            lang,
-        )
+    return run(lambda: load_json(content, "--data", str(path)), lang)
 
 
 @click.command()
@@ -173,7 +166,10 @@ def _render_batch(
 
     message_lang = lang.split("+")[0]
     run(lambda: get_kind(kind), message_lang)
-    total = sum(1 for _ in read_lines(source))
+    try:
+        total = sum(1 for _ in read_lines(source))
+    except OSError as error:
+        fail(unreadable("--batch", source, error), message_lang)
     job = BatchJob(kind=kind, lang=lang, fmt=fmt, out_dir=out, service=service)
     with click.progressbar(length=total, label=kind, file=sys.stderr) as bar:
         settings = replace(load_settings(), pdf_variant=pdf_variant or load_settings().pdf_variant)

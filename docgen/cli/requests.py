@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import sys
 from collections.abc import Callable
@@ -48,10 +47,16 @@ def request_schema(service: str) -> None:
 
 
 def _read_json(path: Path) -> Any:
+    """The JSON of ``path``, bounded before it is parsed (size, UTF-8, depth, lone surrogates:
+    :func:`~docgen.documents.limits.load_json`); anything wrong is one line and exit 2."""
+    from docgen.documents.limits import MAX_BYTES, load_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        with path.open("rb") as file:
+            content = file.read(MAX_BYTES + 1)  # one byte over the limit is enough to say "too large"
+    except OSError as error:
         fail(unreadable("--data", path, error))
+    return run(lambda: load_json(content, "--data", str(path)))
 
 
 @request.command("new")

@@ -3,11 +3,25 @@
 Check digit: the sum of digit[i] * weight[i] over the first 11 digits with
 weights 1..11, mod 11; if that is 10, again with weights 3..11,1,2; if it is
 10 again the number is not valid.
+
+An IIN begins with its holder's birth date, YYMMDD, and its 7th digit gives
+the century (and sex): 1 or 2 the 1800s, 3 or 4 the 1900s, 5 or 6 the 2000s.
+The date must be a real one (no 31 February, no 29 February of a common year)
+and not after today. A 7th digit 0, which some numbers given to foreign
+nationals carry, says no century: the date must then be real and not in the
+future in the 1900s or the 2000s. Any other 7th digit is refused.
 """
 
 from __future__ import annotations
 
-__all__ = ["check_digit", "is_valid_bin", "is_valid_iin", "with_check_digit"]
+import datetime as dt
+
+__all__ = ["birth_date", "check_digit", "is_valid_bin", "is_valid_iin", "with_check_digit"]
+
+#: The century of the birth date by the IIN's 7th digit (which also gives the sex).
+_CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+#: Kazakhstan keeps UTC+5 all year (since 1 March 2024): "today" for a birth date.
+_KAZAKHSTAN = dt.timezone(dt.timedelta(hours=5))
 
 _FIRST = tuple(range(1, 12))
 _SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -29,12 +43,29 @@ def _valid(number: str) -> bool:
     return check_digit(number[:11]) == int(number[11])
 
 
-def is_valid_iin(number: str) -> bool:
-    """12 digits, a real birth date prefix (YYMMDD) and the right check digit."""
-    if not _valid(number):
-        return False
-    month, day = int(number[2:4]), int(number[4:6])
-    return 1 <= month <= 12 and 1 <= day <= 31
+def birth_date(number: str, today: dt.date | None = None) -> dt.date | None:
+    """The birth date an IIN's first seven digits give, or ``None`` when they give no real date
+    on or before ``today`` (by default today in Kazakhstan). The check digit is not looked at."""
+    if len(number) < 7 or not number[:7].isascii() or not number[:7].isdigit():
+        return None
+    today = today or dt.datetime.now(_KAZAKHSTAN).date()
+    centuries = (1900, 2000) if number[6] == "0" else (_CENTURY.get(number[6]),)
+    for century in centuries:
+        if century is None:
+            continue
+        try:
+            born = dt.date(century + int(number[:2]), int(number[2:4]), int(number[4:6]))
+        except ValueError:  # 31 February, month 13, day 00...
+            continue
+        if born <= today:
+            return born
+    return None
+
+
+def is_valid_iin(number: str, today: dt.date | None = None) -> bool:
+    """12 digits, a real birth date (YYMMDD, century by the 7th digit) not after ``today``, and
+    the right check digit."""
+    return _valid(number) and birth_date(number, today) is not None
 
 
 def is_valid_bin(number: str) -> bool:

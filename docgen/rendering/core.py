@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from docgen.config import RenderSettings
 from docgen.documents import DocumentKind, get_kind
-from docgen.documents.validation import normalize, validate
+from docgen.documents.validation import clean, normalize, validate
 from docgen.domain.catalog import Catalog, Service
 from docgen.errors import (
     AssetRefused,
@@ -97,12 +97,14 @@ class Renderer:
             service = data["service"]
         definition = kind.service(self.catalog, service)
         schema = kind.schema(definition)
-        validate(kind.name, schema, data)
+        cleaned = clean(data)  # NFC and LF: what is checked and rendered
+        validate(kind.name, schema, cleaned)
         number = url = None
         if kind.has_qr:
-            number = kind.number(data)
+            number = kind.number(cleaned)
+            # the data as given, which is what the caller stores and checks a QR code's h= against
             url = verification_url(self.settings.base_url, number, data)
-        return Prepared(kind, definition, normalize(schema, data), langs, number, url)
+        return Prepared(kind, definition, normalize(schema, cleaned), langs, number, url)
 
     def render(
         self,

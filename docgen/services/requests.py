@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docgen.documents.intake import intake_example, intake_schema
-from docgen.documents.validation import problems
+from docgen.documents.validation import clean, problems
 from docgen.domain.catalog import Catalog, Service
 from docgen.domain.deadlines import WorkingCalendar, deadline_for
 from docgen.domain.history import canonical_json
@@ -96,6 +96,7 @@ class RequestService:
         service = service_of(self.catalog, service_code)
         if action not in service.actions:
             raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        data = clean(data)  # NFC, LF: what is stored, signed and rendered; refused characters below
         errors = problems("request", intake_schema(service), data)
         if errors:
             raise InvalidRequest(errors)

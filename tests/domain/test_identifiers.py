@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from docgen.domain.identifiers import check_digit, is_valid_bin, is_valid_iin, with_check_digit
+from docgen.domain.identifiers import birth_date, check_digit, is_valid_bin, is_valid_iin, with_check_digit
 
 
 @pytest.mark.parametrize("number", ["880501300124", "850715400337", "991212400788"])
@@ -46,3 +48,69 @@ def test_no_check_digit_when_both_weightings_give_ten() -> None:
     assert check_digit(digits) is None
     with pytest.raises(ValueError):
         with_check_digit(digits)
+
+
+# -- the birth date an IIN begins with ----------------------------------------------------------------
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("first_eleven", "born"),
+    [
+        ("88050130012", dt.date(1988, 5, 1)),  # 3: a man of the 1900s
+        ("85071540033", dt.date(1985, 7, 15)),  # 4: a woman of the 1900s
+        ("10022850012", dt.date(2010, 2, 28)),  # 5: the 2000s
+        ("00022960012", dt.date(2000, 2, 29)),  # 2000 was a leap year
+        ("99123110012", dt.date(1899, 12, 31)),  # 1: the 1800s
+        ("26112350012", TODAY),  # born today
+    ],
+)
+def test_the_birth_date_and_its_century(first_eleven: str, born: dt.date) -> None:
+    number = with_check_digit(first_eleven)
+    assert birth_date(number, TODAY) == born
+    assert is_valid_iin(number, TODAY)
+
+
+@pytest.mark.parametrize(
+    "first_eleven",
+    [
+        "88023130012",  # 31 February
+        "01022950012",  # 29 February 2001
+        "00022930012",  # 29 February 1900: not a leap year
+        "88043130012",  # 31 April
+        "88000130012",  # month 00
+        "88050030012",  # day 00
+        "30010150012",  # born 2030
+        "26112450012",  # tomorrow
+        "88050170012",  # 7th digit 7: no such century
+        "88050190012",  # 7th digit 9
+    ],
+)
+def test_an_impossible_or_future_birth_date_is_not_an_iin(first_eleven: str) -> None:
+    number = with_check_digit(first_eleven)  # the check digit is right: the date alone is wrong
+    assert check_digit(number[:11]) == int(number[11])
+    assert birth_date(number, TODAY) is None
+    assert not is_valid_iin(number, TODAY)
+
+
+def test_without_a_century_the_date_must_be_real_in_the_1900s_or_2000s() -> None:
+    # A 7th digit 0 (some numbers of foreign nationals) gives no century.
+    assert birth_date(with_check_digit("88050100012"), TODAY) == dt.date(1988, 5, 1)
+    assert birth_date(with_check_digit("00022900012"), TODAY) == dt.date(2000, 2, 29)
+    assert birth_date(with_check_digit("88023100012"), TODAY) is None
+
+
+def test_today_is_kazakhstans_by_default() -> None:
+    assert is_valid_iin("880501300124")
+    tomorrow = dt.datetime.now(dt.timezone(dt.timedelta(hours=5))).date() + dt.timedelta(days=2)
+    number = with_check_digit(tomorrow.strftime("%y%m%d") + "50012")
+    assert not is_valid_iin(number)
+
+
+def test_every_iin_the_project_ships_is_real() -> None:
+    from docgen.signing.pki import _DEMO_SIGNER_IINS
+
+    shipped = ["880501300124", "850715400337", "920214450117", "900101300017", "991212400788"]
+    shipped += [with_check_digit(number[:11]) for number in _DEMO_SIGNER_IINS]
+    assert all(is_valid_iin(number, TODAY) for number in shipped)
