@@ -16,6 +16,7 @@ from docgen.config import RenderSettings, Settings, load, load_settings
 from docgen.domain.catalog import Catalog
 from docgen.domain.deadlines import WorkingCalendar
 from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
+from docgen.domain.seal import Seal
 from docgen.domain.signatures import RequestSignatureChecker
 from docgen.services.audit import AuditService
 from docgen.services.documents import DocumentService
@@ -83,6 +84,7 @@ def assemble(
     gateway: PaymentGateway,
     notary: NotaryRegistry,
     calendar: WorkingCalendar,
+    seal: Seal,
     clock: Clock | None = None,
     engine: Any = None,
 ) -> Application:
@@ -102,12 +104,13 @@ def assemble(
             attachments=attachments,
             issuer=Issuer(renderer, signers, clock),
             clock=clock,
+            seal=seal,
             max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
         ),
-        queries=QueryService(uow, catalog, clock),
-        documents=DocumentService(uow, catalog, renderer, clock),
+        queries=QueryService(uow, catalog, clock, seal),
+        documents=DocumentService(uow, catalog, renderer, clock, seal),
         users=UserService(uow, catalog, hasher),
-        audit=AuditService(uow, catalog),
+        audit=AuditService(uow, catalog, seal),
         gateway=gateway,
         registry=registry,
         engine=engine,
@@ -147,6 +150,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         ),
         notary=LocalNotary(registered_attorneys(renderer.catalog)),
         calendar=KazakhstanCalendar(),
+        seal=Seal(
+            settings.audit_key.encode()
+            if settings.audit_key
+            else local_secret(settings.instance_dir / "audit-key")
+        ),
         clock=clock,
         engine=engine,
     )

@@ -107,6 +107,10 @@ class Settings:
     """``DOCGEN_PAYMENT_SECRET``: the shared secret of the payment gateway's signed callbacks; unset, a
     random one is made once and kept in ``instance/payment-secret`` (never a known default, with
     which anyone could sign a "paid" callback)."""
+    audit_key: str | None = None
+    """``DOCGEN_AUDIT_KEY``: the key that seals each request's history (kept outside the database, so
+    a change made with database access alone is seen); unset, a random one is made once and kept
+    in ``instance/audit-key``. Losing it makes every request's seal unverifiable."""
     max_attachment_mb: int = 10
     """``DOCGEN_MAX_ATTACHMENT_MB``: the largest attachment accepted."""
 
@@ -125,5 +129,6 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or None,
         instance_dir=Path(env.get("DOCGEN_INSTANCE_DIR", defaults.instance_dir)),
         payment_secret=env.get("DOCGEN_PAYMENT_SECRET") or defaults.payment_secret,
+        audit_key=env.get("DOCGEN_AUDIT_KEY") or defaults.audit_key,
         max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
     )

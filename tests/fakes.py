@@ -210,6 +210,9 @@ class MemoryCounters(Counters):
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def values(self) -> dict[tuple[str, int, str], int]:
+        return dict(self.store.counters)
+
     def next_value(self, provider: str, year: int, series: str) -> int:
         key = (provider, year, series)
         self.store.counters[key] = self.store.counters.get(key, 0) + 1

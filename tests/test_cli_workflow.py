@@ -101,6 +101,10 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
         "document", "status", number, "suspended", "--reason", "Тексеру / Проверка", *clerk, "--json"
     )
     assert json.loads(status)["status"] == "suspended"
+    suspended = subprocess.run(
+        [*DOCGEN, "verify", str(pdf), "--number", number], capture_output=True, text=True, env=env
+    )
+    assert suspended.returncode == 1 and "registry status: suspended (NOT in force)" in suspended.stdout
     assert "OK" in run("audit", "verify")
     assert json.loads(run("overdue", *clerk, "--json")) == []
     history = json.loads(run("request", "show", request_id, *company, "--json"))["history"]
@@ -160,3 +164,49 @@ def test_an_unmigrated_database_is_one_clear_line(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
     line = _refused(env, "request", "show", "x", "--as", "admin")
     assert "docgen db upgrade" in line
+
+
+@pytest.mark.slow
+def test_an_unreachable_database_is_one_clear_line_without_its_password() -> None:
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody:s3cret@127.0.0.1:1/x"}
+    line = _refused(env, "request", "show", "x", "--as", "admin")
+    assert "База данных недоступна" in line and "Дерекқорға қол жеткізу мүмкін емес" in line
+    assert "s3cret" not in line
+
+
+def test_a_database_error_is_one_line_with_the_password_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from docgen.cli.common import run as run_command
+
+    def broken() -> None:
+        raise OperationalError(
+            "SELECT 1", {}, sqlite3.OperationalError("database is locked\nsecond line")
+        ) from None
+
+    with pytest.raises(SystemExit) as exited:
+        run_command(broken)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "database is locked" in err and "second line" not in err
+
+    def bad_url() -> None:
+        raise ArgumentError("cannot reach 'postgresql+psycopg://docgen:s3cret@db:5432/x' (password=hunter2)")
+
+    with pytest.raises(SystemExit):
+        run_command(bad_url, lang="ru")
+    err = capsys.readouterr().err
+    assert err.startswith("docgen: База данных недоступна: ")
+    assert "s3cret" not in err and "hunter2" not in err and "postgresql+psycopg://docgen:***@db:5432/x" in err
+
+
+def test_an_error_not_of_the_database_is_not_hidden() -> None:
+    from docgen.cli.common import run as run_command
+
+    def bug() -> None:
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        run_command(bug)

@@ -20,11 +20,20 @@ def db() -> None:
 
 
 @db.command("upgrade")
+@click.option(
+    "--app-role",
+    help="PostgreSQL: the role the application connects as; it gets only the rights it needs "
+    "(no DELETE, TRUNCATE or ownership). Run this command as the schema's owner.",
+)
 @json_option
-def db_upgrade(as_json: bool) -> None:
+def db_upgrade(app_role: str | None, as_json: bool) -> None:
     """Create or migrate the schema (Alembic)."""
+    from docgen.adapters.db.migrate import grant_application_role
+
     app = application()
     run(app.upgrade)
+    if app_role:
+        run(lambda: grant_application_role(app.engine, app_role))
     where = str(app.engine.url.render_as_string(hide_password=True)).split("@")[-1]
     echo_result({"database": where, "schema": "up to date"}, as_json, f"schema up to date: {where}")
 
@@ -170,7 +179,9 @@ def audit_verify(as_json: bool) -> None:
         echo_json({"ok": not problems, "problems": problems})
     else:
         for problem in problems:
-            click.echo(f"{problem['id']}: entry {problem['entry'] or '-'}: {problem['problem']}")
+            where = problem["id"] or problem["number"] or "-"
+            text = f"{problem['problem']['kk']} / {problem['problem']['ru']}"
+            click.echo(f"{problem['kind']}: {where}: entry {problem['entry'] or '-'}: {text}")
         click.echo(
             "OK: every history chain is intact" if not problems else f"NOT OK: {len(problems)} request(s)"
         )

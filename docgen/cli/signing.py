@@ -92,11 +92,14 @@ def verify_command(
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted and unmodified."""
     from docgen.signing.verify import verify_pdf
 
+    status = None
     if number:
-        expected = run(lambda: _stored_sha256(number, source.read_bytes()))
+        record = run(lambda: _issued(number, source.read_bytes()))
+        expected, status = record["sha256"], record["status"]
     result = run(lambda: verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected))
+    in_force = status in (None, "active")
     if as_json:
-        echo_json(result.to_dict())
+        echo_json(result.to_dict() | ({"status": status} if status else {}))
     else:
         if result.problem:
             click.echo(f"{source}: {result.problem}")
@@ -112,12 +115,15 @@ def verify_command(
             )
         if result.sha256_matches is not None:
             click.echo(f"sha256 {'matches' if result.sha256_matches else 'DIFFERS from'} the issued document")
-        click.echo("OK" if result.ok else "NOT OK")
-    sys.exit(0 if result.ok else 1)
+        if status is not None:
+            click.echo(f"registry status: {status}{'' if in_force else ' (NOT in force)'}")
+        click.echo("OK" if result.ok and in_force else "NOT OK")
+    sys.exit(0 if result.ok and in_force else 1)
 
 
-def _stored_sha256(number: str, content: bytes) -> str:
-    """The SHA-256 this system stored when it issued the document ``number``."""
+def _issued(number: str, content: bytes) -> dict[str, str]:
+    """The SHA-256 this system stored when it issued the document ``number``, and its registry status
+    now: a signature that still verifies does not make a suspended or terminated license valid."""
     from docgen.cli.app import application
 
-    return str(application().documents.check_file(number, content)["sha256"])
+    return application().documents.check_file(number, content)

@@ -102,8 +102,10 @@ class Request:
         applicant: Mapping[str, Any],
         actor: Actor,
         at: datetime,
+        details: Mapping[str, Any] | None = None,
     ) -> Request:
-        """A new draft of ``service`` on ``channel``, opened by ``actor`` at ``at``."""
+        """A new draft of ``service`` on ``channel``, opened by ``actor`` at ``at``; ``details`` are
+        recorded in the opening entry too (e.g. the digest of the data filed, who it is for)."""
         workflow = Workflow.for_service(service, channel)
         if action not in service.actions:
             raise ActionNotOffered(service=service.code, action=action, known=", ".join(service.actions))
@@ -126,7 +128,7 @@ class Request:
             step=opening.step.as_dict(),
             from_state=None,
             to_state=opening.target,
-            details={"service": service.code, "action": action, "channel": channel},
+            details={**(details or {}), "service": service.code, "action": action, "channel": channel},
         )
         return cls(
             workflow=workflow, request_id=request_id, action=action, applicant=applicant, opening=entry
@@ -173,6 +175,7 @@ class Request:
                 applicant=applicant,
                 actor=first.actor,
                 at=first.at,
+                details={k: v for k, v in details.items() if k not in ("service", "action", "channel")},
             )
         except DomainError as error:
             raise BrokenHistory(

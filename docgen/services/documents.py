@@ -17,6 +17,7 @@ from typing import Any
 from docgen.domain.catalog import Catalog
 from docgen.domain.fingerprint import fingerprint
 from docgen.domain.ports import Clock, kazakhstan_date
+from docgen.domain.seal import Seal
 from docgen.domain.users import User
 from docgen.errors import (
     DocumentNotFound,
@@ -56,6 +57,7 @@ class DocumentService:
     catalog: Catalog
     renderer: DocumentRenderer
     clock: Clock
+    seal: Seal
 
     def list_for_request(self, user: User, request_id: str) -> list[dict[str, Any]]:
         with self.uow(write=False) as uow:
@@ -81,7 +83,7 @@ class DocumentService:
             else self.renderer.render(document.kind, document.data, lang, fmt, copy=True)
         )
         with self.uow() as uow:
-            step = load(uow, self.catalog, document.request_id, lock=True)
+            step = load(uow, self.catalog, self.seal, document.request_id, lock=True)
             step.note(
                 self.clock,
                 "download",
@@ -149,7 +151,7 @@ class DocumentService:
                     number=number,
                     problem={"kk": "лицензияның қолданысы тоқтатылған", "ru": "действие лицензии прекращено"},
                 )
-            step = load(uow, self.catalog, document.request_id, lock=True)
+            step = load(uow, self.catalog, self.seal, document.request_id, lock=True)
             step.note(
                 self.clock, "registry-status", user.actor(), document=number, status=status, reason=reason
             )

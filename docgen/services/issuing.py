@@ -28,10 +28,11 @@ class Issuer:
 
     def issue(
         self, step: Step, service: Any, kind: str, previous: DocumentRecord | None, **extra: Any
-    ) -> str:
-        """The new document's number. A reissue is a new version of ``previous`` (which becomes
-        *replaced*); a duplicate is ``previous`` marked ТЕЛНҰСҚА / ДУБЛИКАТ, numbered ``<its
-        number>-D<n>``."""
+    ) -> dict[str, str]:
+        """What the deciding history entry records of the new document: its ``document`` number,
+        ``document_sha256``, and the license it ``replaces`` or is a ``duplicate_of``. A reissue is a
+        new version of ``previous`` (which becomes *replaced*); a duplicate is ``previous`` marked
+        ТЕЛНҰСҚА / ДУБЛИКАТ, numbered ``<its number>-D<n>``."""
         today = self.clock.today()
         uow = step.uow
         action = step.request.action
@@ -59,6 +60,7 @@ class Issuer:
         pdf = self.signers.sign(service.provider_code, self.renderer.render(kind, data, "kk+ru", "pdf"))
         reissue = previous is not None and action == "reissue"
         now = self.clock.now()
+        digest = hashlib.sha256(pdf).hexdigest()
         uow.documents.add(
             NewDocument(
                 request_id=step.request.id,
@@ -66,7 +68,7 @@ class Issuer:
                 number=number,
                 data=data,
                 pdf=pdf,
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=digest,
                 created_at=now,
                 replaces=previous.id if reissue and previous else None,
                 duplicate=previous is not None and action == "duplicate",
@@ -76,7 +78,10 @@ class Issuer:
         if reissue and previous is not None:  # the replaced license's duplicates go out of force with it
             for duplicate in uow.documents.duplicates_of(previous.number):
                 uow.documents.set_status(duplicate.id, "replaced", now)
-        return number
+        recorded = {"document": number, "document_sha256": digest}
+        if previous is not None:
+            recorded["replaces" if reissue else "duplicate_of"] = previous.number
+        return recorded
 
 
 def _split(position: str) -> dict[str, str]:

@@ -73,6 +73,10 @@ class RequestRecord:
     due_on: dt.date | None = None
     outcome: dict[str, Any] | None = None
     signature_check: dict[str, Any] | None = None
+    head: str | None = None
+    """The hash of the last history entry, kept on the row to catch a history cut short."""
+    head_seal: str | None = None
+    """An HMAC of ``head`` under the audit key, which the database does not hold."""
 
     @property
     def representative_iin(self) -> str | None:
@@ -139,7 +143,8 @@ class Requests(ABC):
     @abstractmethod
     def save(self, request: Request, stored_seq: int, **columns: Any) -> None:
         """Append the entries made after ``stored_seq`` and bring the row in step with ``request``
-        (``columns``: ``registered_on``, ``due_on``, ``signature_check``, ``data``)."""
+        (``columns``: ``registered_on``, ``due_on``, ``signature_check``, ``data``, ``head``,
+        ``head_seal``)."""
 
     @abstractmethod
     def find(
@@ -205,6 +210,10 @@ class Counters(ABC):
     @abstractmethod
     def next_value(self, provider: str, year: int, series: str) -> int:
         """The next gapless number of the series, given back if the transaction is not committed."""
+
+    @abstractmethod
+    def values(self) -> dict[tuple[str, int, str], int]:
+        """Every series' last number, by (provider, year, series): what the audit counts against."""
 
 
 class Receipts(ABC):

@@ -13,6 +13,7 @@ from typing import Any
 
 from docgen.domain.catalog import Catalog
 from docgen.domain.ports import Clock
+from docgen.domain.seal import Seal
 from docgen.domain.users import User
 from docgen.domain.workflow import STATES
 from docgen.errors import NotAllowed, RequestNotFound
@@ -31,6 +32,7 @@ class QueryService:
     uow: UnitOfWorkFactory
     catalog: Catalog
     clock: Clock
+    seal: Seal
 
     def show(self, user: User, request_id: str) -> dict[str, Any]:
         """State, number, deadline, outcome, history and documents of one request."""
@@ -39,7 +41,7 @@ class QueryService:
             if record is None:
                 raise RequestNotFound(id=request_id)
             access.may_read(access.current(uow, user), record)
-            step = load(uow, self.catalog, request_id)
+            step = load(uow, self.catalog, self.seal, request_id)
             documents = uow.documents.for_request(request_id)
         request = step.request
         return self._summary(record) | {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from docgen.documents.intake import intake_example, intake_schema
@@ -32,6 +32,7 @@ from docgen.domain.ports import (
     StateRegistry,
 )
 from docgen.domain.request import Request
+from docgen.domain.seal import Seal, data_digest
 from docgen.domain.signatures import RequestSignatureChecker
 from docgen.domain.users import User
 from docgen.errors import (
@@ -50,7 +51,7 @@ from docgen.errors import (
 from docgen.services import access
 from docgen.services.issuing import Issuer
 from docgen.services.ports import AttachmentStore, RequestRecord, UnitOfWork, UnitOfWorkFactory
-from docgen.services.steps import SYSTEM, Step, domain_rules, load, service_of
+from docgen.services.steps import SYSTEM, Step, domain_rules, load, opening_details, sealed, service_of
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "RequestService", "signed_payload"]
 
@@ -79,6 +80,7 @@ class RequestService:
     attachments: AttachmentStore
     issuer: Issuer
     clock: Clock
+    seal: Seal
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
 
     # -- what a person fills in -------------------------------------------------------------------
@@ -118,28 +120,38 @@ class RequestService:
             "filed_on": today.isoformat(),
             "attachments": list(data.get("attachments") or []),
         }
-        with domain_rules():
-            request = Request.open(
-                service,
-                request_id=str(uuid.uuid4()),
-                action=action,
-                channel=channel,
-                applicant=applicant,
-                actor=user.actor(),
-                at=self.clock.now(),
-            )
+        opened_at = self.clock.now()
         record = RequestRecord(
-            id=request.id,
+            id=str(uuid.uuid4()),
             service=service.code,
             provider=service.provider_code,
             action=action,
             channel=channel,
-            state=request.state,
+            state="draft",
             data=stored,
-            created_at=request.opened_at,
+            created_at=opened_at,
             holder=holder,
             filed_by=user.login,
             centre=user.centre if user.role == "operator" else None,
+        )
+        with domain_rules():
+            request = Request.open(
+                service,
+                request_id=record.id,
+                action=action,
+                channel=channel,
+                applicant=applicant,
+                actor=user.actor(),
+                at=opened_at,
+                details=opening_details(record),
+            )
+        head = sealed(request, self.seal)
+        record = replace(
+            record,
+            state=request.state,
+            created_at=request.opened_at,
+            head=head["head"],
+            head_seal=head["head_seal"],
         )
         with self.uow() as uow:
             uow.requests.add(request, record)
@@ -234,14 +246,20 @@ class RequestService:
                     },
                 )
             sha256 = hashlib.sha256(content).hexdigest()
+            entry = {"code": code, "form": "electronic", "media_type": actual, "size": size}
+            data = step.record.data | {"attachments": [*step.record.data["attachments"], entry]}
             step.note(
-                self.clock, "attach", step.actor, code=code, sha256=sha256, media_type=actual, size=size
+                self.clock,
+                "attach",
+                step.actor,
+                code=code,
+                sha256=sha256,
+                media_type=actual,
+                size=size,
+                data_sha256=data_digest(data),
             )
             key = self.attachments.put(content)
-            entry = {"code": code, "form": "electronic", "media_type": actual, "size": size}
-            step.columns["data"] = step.record.data | {
-                "attachments": [*step.record.data["attachments"], entry]
-            }
+            step.columns["data"] = data
             step.save()
         return key
 
@@ -309,7 +327,7 @@ class RequestService:
         with self.uow() as uow:
             if uow.requests.get(paid.request_id) is None:
                 raise PaymentRejected(problem={"kk": "өтініш табылмады", "ru": "заявление не найдено"})
-            step = load(uow, self.catalog, paid.request_id, lock=True)
+            step = load(uow, self.catalog, self.seal, paid.request_id, lock=True)
             history = step.request.history
             if any(e.event == "pay" and e.details.get("reference") == paid.reference for e in history):
                 return step.request.state  # a replay: already recorded, nothing to do
@@ -362,7 +380,7 @@ class RequestService:
         """The portal: the payment gateway reported no payment, so the system refuses the request (the
         installation's job, not a person's: on the portal only the system records this refusal)."""
         with self.uow() as uow:
-            step = load(uow, self.catalog, request_id, lock=True)
+            step = load(uow, self.catalog, self.seal, request_id, lock=True)
             step.apply(self.clock, "refuse", SYSTEM, outcome="no-payment")
             step.save()
             return step.request.state
@@ -373,7 +391,7 @@ class RequestService:
         it was opened) and its data, so a signature cannot be carried over to another request."""
         with self.uow(write=False) as uow:
             self._readable(uow, user, request_id)
-            step = load(uow, self.catalog, request_id)
+            step = load(uow, self.catalog, self.seal, request_id)
             return signed_payload(step.request, step.record.data)
 
     def sign(self, user: User, request_id: str, signature: bytes | None = None) -> str:
@@ -435,12 +453,12 @@ class RequestService:
             step.check(self.clock, "issue", clerk, document="-")
             previous = None
             if step.request.action in ("reissue", "duplicate"):
-                number = step.record.data.get("license_number")
-                previous = self._previous_license(uow, service, step.record.holder, number, lock=True)
-            number = self.issuer.issue(step, service, service.outputs[0], previous)
-            step.apply(self.clock, "issue", clerk, document=number)
+                named = step.record.data.get("license_number")
+                previous = self._previous_license(uow, service, step.record.holder, named, lock=True)
+            issued = self.issuer.issue(step, service, service.outputs[0], previous)
+            step.apply(self.clock, "issue", clerk, **issued)
             step.save()
-            return number
+            return issued["document"]
 
     def refuse(self, user: User, request_id: str, reason: str | dict[str, str]) -> str:
         """The reasoned refusal (qualification requirements not met), as a signed document."""
@@ -451,17 +469,12 @@ class RequestService:
             self._into_review(step, clerk)
             step.check(self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"])
             service = service_of(self.catalog, step.request.service)
-            number = self.issuer.issue(step, service, "refusal", None, reason=text)
+            issued = self.issuer.issue(step, service, "refusal", None, reason=text)
             step.apply(
-                self.clock,
-                "refuse",
-                clerk,
-                outcome="qualification-not-met",
-                reason=text["ru"],
-                document=number,
+                self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"], **issued
             )
             step.save()
-            return number
+            return issued["document"]
 
     def _into_review(self, step: Step, clerk: Any) -> None:
         if step.request.state == "registered":
@@ -478,7 +491,7 @@ class RequestService:
     def _step(self, uow: UnitOfWork, user: User, request_id: str) -> Step:
         """The request, locked for this unit of work, once ``user`` (as stored now) may act on it."""
         self._readable(uow, user, request_id)
-        step = load(uow, self.catalog, request_id, lock=True)
+        step = load(uow, self.catalog, self.seal, request_id, lock=True)
         stored = access.current(uow, user)
         access.may_act(stored, step.record)
         step.actor = stored.actor()

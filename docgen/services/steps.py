@@ -16,14 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.domain.catalog import Catalog, Service
-from docgen.domain.errors import DomainError
+from docgen.domain.errors import BrokenHistory, DomainError
 from docgen.domain.history import Actor
 from docgen.domain.ports import Clock
 from docgen.domain.request import Request
+from docgen.domain.seal import Seal, data_digest
 from docgen.errors import DomainRefusal, RequestNotFound, UnknownService
 from docgen.services.ports import RequestRecord, UnitOfWork
 
-__all__ = ["SYSTEM", "Step", "domain_rules", "load", "service_of"]
+__all__ = [
+    "OWNERSHIP",
+    "SYSTEM",
+    "Step",
+    "domain_rules",
+    "load",
+    "opening_details",
+    "sealed",
+    "service_of",
+    "tampering",
+]
 
 #: The information systems themselves (portal, payment gateway, state databases).
 SYSTEM = Actor("system", "docgen")
@@ -44,8 +55,12 @@ def service_of(catalog: Catalog, code: str) -> Service:
     return catalog.get(code)
 
 
-def load(uow: UnitOfWork, catalog: Catalog, request_id: str, *, lock: bool = False) -> Step:
-    """The request ``request_id`` as a step in ``uow``; :class:`RequestNotFound` if there is none."""
+def load(uow: UnitOfWork, catalog: Catalog, seal: Seal, request_id: str, *, lock: bool = False) -> Step:
+    """The request ``request_id`` as a step in ``uow``; :class:`RequestNotFound` if there is none.
+
+    Its history is replayed and checked against the row (:func:`tampering`): a request whose
+    history was cut short, rewritten, or whose row was altered is refused, not acted on.
+    """
     record = uow.requests.get(request_id, lock=lock)
     if record is None:
         raise RequestNotFound(id=request_id)
@@ -55,7 +70,64 @@ def load(uow: UnitOfWork, catalog: Catalog, request_id: str, *, lock: bool = Fal
             uow.requests.history(request_id),
             applicant=record.data["applicant"],
         )
-    return Step(uow, record, request)
+        found = tampering(record, request, seal)
+        if found:
+            raise BrokenHistory(index=len(request.history), problem=found[0])
+    return Step(uow, record, request, seal)
+
+
+#: What the opening history entry records of whose the request is; the row must agree.
+OWNERSHIP = ("holder", "provider", "filed_by", "centre")
+
+
+def opening_details(record: RequestRecord) -> dict[str, Any]:
+    """What the first history entry keeps of a new request: whose it is, and its data's digest."""
+    return {name: getattr(record, name) for name in OWNERSHIP} | {"data_sha256": data_digest(record.data)}
+
+
+def sealed(request: Request, seal: Seal) -> dict[str, str]:
+    """The row's ``head`` and ``head_seal`` for ``request`` as it stands."""
+    last = request.history[-1]
+    return {"head": last.hash, "head_seal": seal.head(request.id, last.seq, last.hash)}
+
+
+def tampering(record: RequestRecord, request: Request, seal: Seal) -> list[dict[str, str]]:
+    """How the row and the replayed history disagree (empty when they agree), in kk and ru."""
+    found = []
+    last = request.history[-1]
+    if record.head != last.hash or not seal.holds(request.id, last.seq, last.hash, record.head_seal):
+        found.append(
+            {
+                "kk": "тарихтың соңы мөрмен расталмайды (жазбалар өшірілген немесе қайта жазылған)",
+                "ru": "конец истории не подтверждён печатью (записи удалены или переписаны)",
+            }
+        )
+    opening = request.history[0].details
+    moved = [name for name in OWNERSHIP if opening.get(name) != getattr(record, name)]
+    if moved:
+        names = ", ".join(moved)
+        found.append(
+            {
+                "kk": f"өтініштің иесі өзгертілген ({names})",
+                "ru": f"изменена принадлежность заявления ({names})",
+            }
+        )
+    digests = [e.details["data_sha256"] for e in request.history if "data_sha256" in e.details]
+    if not digests or digests[-1] != data_digest(record.data):
+        found.append(
+            {
+                "kk": "өтініш деректері тарихтан тыс өзгертілген",
+                "ru": "данные заявления изменены вне истории",
+            }
+        )
+    if record.state != request.state or record.number != request.number:
+        found.append(
+            {
+                "kk": "жол тарихпен сәйкес емес (күйі немесе нөмірі)",
+                "ru": "строка не совпадает с историей (состояние или номер)",
+            }
+        )
+    return found
 
 
 @dataclass
@@ -63,6 +135,7 @@ class Step:
     uow: UnitOfWork
     record: RequestRecord
     request: Request
+    seal: Seal
     columns: dict[str, Any] = field(default_factory=dict)
     actor: Actor = SYSTEM
     """Who takes the step: the user as stored now (set by the use case once they may act)."""
@@ -87,6 +160,8 @@ class Step:
             self.request.note(event, actor, clock.now(), **details)
 
     def save(self) -> None:
-        """Append the new entries, update the row, and commit the unit of work."""
-        self.uow.requests.save(self.request, self.stored_seq, **self.columns)
+        """Append the new entries, update the row (with its sealed head), and commit the unit of work."""
+        self.uow.requests.save(
+            self.request, self.stored_seq, **self.columns, **sealed(self.request, self.seal)
+        )
         self.uow.commit()

@@ -3,6 +3,7 @@ and PostgreSQL through the real unit of work (``integration``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -78,17 +79,37 @@ def any_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]
     if request.param == "memory":
         yield memory_world()
         return
+    with database_world(request.param, tmp_path) as world:
+        yield world
+
+
+@pytest.fixture(params=INTEGRATION)
+def sql_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The world (fakes for the machinery) on SQLite and on PostgreSQL."""
+    with database_world(request.param, tmp_path) as world:
+        yield world
+
+
+@pytest.fixture(params=[param for param in INTEGRATION if param.id == "postgresql"])
+def postgres_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    with database_world(request.param, tmp_path) as world:
+        yield world
+
+
+@contextlib.contextmanager
+def database_world(kind: str, tmp_path: Path) -> Iterator[World]:
     from docgen.adapters.db.engine import make_engine
     from docgen.adapters.db.migrate import upgrade
     from docgen.adapters.db.uow import sql_unit_of_work
 
-    with temporary_database(request.param, tmp_path) as url:
+    with temporary_database(kind, tmp_path) as url:
         engine = make_engine(url)
         upgrade(engine)
         uow = sql_unit_of_work(engine)
         try:
             world = make_world(uow, lambda: count_rows(uow))
             world.append_raw = sql_appender(engine)
+            world.engine = engine
             yield world
         finally:
             engine.dispose()

@@ -22,7 +22,9 @@ from tests.services.world import COMPANY_BIN, World, make_world
 def at_day(world: World, day: dt.date) -> QueryService:
     """The queries as they answer on ``day`` (noon in Astana)."""
     moment = dt.datetime.combine(day, dt.time(7, 0), tzinfo=dt.UTC)
-    return QueryService(world.app.queries.uow, world.catalog, fakes.SteppingClock(moment))
+    return QueryService(
+        world.app.queries.uow, world.catalog, fakes.SteppingClock(moment), world.app.queries.seal
+    )
 
 
 def test_a_portal_request_is_paid_signed_and_registered_with_a_number_and_deadline(world: World) -> None:

@@ -12,6 +12,7 @@ from docgen.adapters.outside import LocalNotary, SandboxGateway
 from docgen.bootstrap import Application, assemble
 from docgen.domain.catalog import Catalog
 from docgen.domain.history import HistoryEntry
+from docgen.domain.seal import Seal
 from docgen.domain.users import User
 from docgen.services.ports import UnitOfWorkFactory
 from tests import fakes
@@ -145,12 +146,15 @@ def make_world(
         "notary": LocalNotary([("17/26", "920214450117", COMPANY_BIN)]),
         "calendar": fakes.WeekendCalendar(),
         "clock": fakes.SteppingClock(clock_start),
+        "seal": Seal(b"the test audit key, not a secret"),
     } | adapters
     app = assemble(settings=fakes.settings(), catalog=catalog, uow=uow, **parts)
+    known = {user.login: user for user in app.users.list()}
     users = {}
     for user in people():
-        added = app.users.add(
-            PASSWORD, **{k: v for k, v in user.__dict__.items() if k not in ("password_hash",)}
-        )
-        users[user.login] = added
+        if user.login in known:  # a second world over the same database
+            users[user.login] = known[user.login]
+            continue
+        fields = {k: v for k, v in user.__dict__.items() if k not in ("password_hash",)}
+        users[user.login] = app.users.add(PASSWORD, **fields)
     return World(app, rows, users, catalog)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from docgen.errors import DatabaseNotReady
 
-__all__ = ["downgrade", "upgrade"]
+__all__ = ["downgrade", "grant_application_role", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -62,3 +62,35 @@ def _check_foreign_keys(connection: Connection) -> None:
     if broken:
         listed = ", ".join(f"{row[0]} rowid {row[1]} -> {row[2]}" for row in broken[:5])
         raise DatabaseNotReady(detail=f"foreign keys broken by the migration: {listed}")
+
+
+#: What the application's own role may do, table by table: it reads and appends the record, changes
+#: the rows that carry a current state, and never deletes, truncates or owns anything.
+APPLICATION_GRANTS = {
+    "history": "SELECT, INSERT",
+    "documents": "SELECT, INSERT",
+    "receipts": "SELECT, INSERT",
+    "requests": "SELECT, INSERT, UPDATE",
+    "registry": "SELECT, INSERT, UPDATE",
+    "counters": "SELECT, INSERT, UPDATE",
+    "users": "SELECT, INSERT, UPDATE",
+    "people": "SELECT, INSERT",
+    "alembic_version": "SELECT",
+}
+
+
+def grant_application_role(engine: Engine, role: str) -> None:
+    """PostgreSQL: let ``role`` (the one the application connects as) do only what
+    :data:`APPLICATION_GRANTS` says, in the schema the migrations ran in. The migration role keeps
+    ownership, so the application's role cannot drop or disable the triggers that guard the record."""
+    if engine.dialect.name != "postgresql":
+        raise DatabaseNotReady(detail="separate roles are a PostgreSQL feature; SQLite has one file")
+    if not role.replace("_", "").isalnum():
+        raise DatabaseNotReady(detail=f"not a plain role name: {role!r}")
+    with engine.begin() as connection:
+        schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+        connection.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+        for table, rights in APPLICATION_GRANTS.items():
+            connection.exec_driver_sql(f'REVOKE ALL ON "{schema}"."{table}" FROM PUBLIC, "{role}"')
+            connection.exec_driver_sql(f'GRANT {rights} ON "{schema}"."{table}" TO "{role}"')
+        connection.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"')

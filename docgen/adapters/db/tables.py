@@ -60,6 +60,8 @@ requests = Table(
     Column("holder", String(12), nullable=False),  # the applicant's IIN or BIN
     Column("filed_by", String(64), nullable=False),  # the login of the user who opened it
     Column("centre", String(64)),  # the public service centre (centre channel)
+    Column("head", String(64)),  # the hash of the last history entry
+    Column("head_seal", String(64)),  # its HMAC under the audit key (kept outside the database)
     Index("ix_requests_holder", "holder"),
     Index("ix_requests_provider_state", "provider", "state"),
     Index("ix_requests_due_on", "due_on"),

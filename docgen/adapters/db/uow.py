@@ -75,7 +75,7 @@ __all__ = [
 #: States in which nothing more happens to a request.
 FINAL_STATES = tuple(code for code, state in STATES.items() if state.final)
 #: The request columns :meth:`SqlRequests.save` may set besides state, number and outcome.
-SAVED_COLUMNS = frozenset({"registered_on", "due_on", "signature_check", "data"})
+SAVED_COLUMNS = frozenset({"registered_on", "due_on", "signature_check", "data", "head", "head_seal"})
 _JSON_COLUMNS = frozenset({"data", "outcome", "signature_check"})
 #: PostgreSQL's undefined_table and undefined_column.
 _UNDEFINED = frozenset({"42P01", "42703"})
@@ -221,6 +221,8 @@ class SqlRequests(Requests):
                 holder=record.holder,
                 filed_by=record.filed_by,
                 centre=record.centre,
+                head=record.head,
+                head_seal=record.head_seal,
             )
         )
         self._append(request.history)
@@ -325,6 +327,8 @@ def _request_record(found: Row[Any]) -> RequestRecord:
         due_on=found.due_on,
         outcome=found.outcome,
         signature_check=found.signature_check,
+        head=found.head,
+        head_seal=found.head_seal,
     )
 
 
@@ -521,6 +525,12 @@ class SqlReceipts(Receipts):
 class SqlCounters(Counters):
     def __init__(self, unit: SqlUnitOfWork) -> None:
         self._unit = unit
+
+    def values(self) -> dict[tuple[str, int, str], int]:
+        rows = self._unit.execute(
+            select(counters.c.provider, counters.c.year, counters.c.series, counters.c.value)
+        )
+        return {(row.provider, int(row.year), row.series): int(row.value) for row in rows}
 
     def next_value(self, provider: str, year: int, series: str) -> int:
         """The next number of the series (1, 2, 3, ...), taken inside the unit's transaction."""
