@@ -14,6 +14,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
+from docgen.documents.validation import clean, text_problems
 from docgen.domain.catalog import Catalog
 from docgen.domain.fingerprint import fingerprint
 from docgen.domain.ports import Clock, kazakhstan_date
@@ -21,7 +22,10 @@ from docgen.domain.seal import Seal
 from docgen.domain.users import User
 from docgen.errors import (
     DocumentNotFound,
+    InvalidData,
+    InvalidRequest,
     InvalidStatus,
+    MissingField,
     RequestNotFound,
     UnsupportedFormat,
     UnsupportedLanguage,
@@ -132,6 +136,12 @@ class DocumentService:
         history of the request that issued it. Its duplicates follow it; termination is final."""
         if status not in STATUSES:
             raise InvalidStatus(status=status)
+        reason = clean(reason) if isinstance(reason, str) else ""
+        bad: list[InvalidData] = text_problems("status", {"reason": reason})
+        if not reason.strip():
+            bad.append(MissingField(kind="status", field="reason"))
+        if bad:
+            raise InvalidRequest(bad)
         with self.uow() as uow:
             document = uow.documents.by_number(number)
             if document is None or document.status == "replaced":

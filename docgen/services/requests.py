@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from docgen.documents.intake import intake_example, intake_schema
-from docgen.documents.validation import clean, problems
+from docgen.documents.validation import clean, problems, text_problems
 from docgen.domain.catalog import Catalog, Service
 from docgen.domain.deadlines import WorkingCalendar, deadline_for
 from docgen.domain.history import canonical_json
@@ -528,4 +528,8 @@ def _reason(reason: Any) -> dict[str, str]:
                 "ru": "причина отказа должна быть указана текстом на казахском и русском языках",
             },
         )
-    return {"kk": text["kk"].strip(), "ru": text["ru"].strip()}
+    cleaned = clean({"kk": text["kk"].strip(), "ru": text["ru"].strip()})
+    bad = text_problems("reason", cleaned)
+    if bad:
+        raise InvalidRequest(bad)
+    return {"kk": str(cleaned["kk"]), "ru": str(cleaned["ru"])}

@@ -366,3 +366,20 @@ def test_an_applicant_cannot_record_a_refusal_for_no_payment_on_the_portal(any_w
     )
     refused(any_world, DomainRefusal, lambda: any_world.app.requests.refuse_unpaid(clerk, request_id))
     assert any_world.app.requests.expire_unpaid(request_id) == "refused"
+
+
+def test_a_refusal_reason_or_status_reason_with_hidden_characters_is_refused(any_world: World) -> None:
+    from docgen.errors import InvalidRequest
+
+    _, number = any_world.licensed()
+    clerk = any_world["clerk-mtc-communications-committee"]
+    refused(
+        any_world,
+        InvalidRequest,
+        lambda: any_world.app.documents.set_status(clerk, number, "suspended", "тексеру\u202e"),
+    )
+    refused(
+        any_world, InvalidRequest, lambda: any_world.app.documents.set_status(clerk, number, "suspended", " ")
+    )
+    other = any_world.registered()
+    refused(any_world, InvalidRequest, lambda: any_world.app.requests.refuse(clerk, other, "себеп\x00"))
