@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench docs-gallery setup
+.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery setup
 
 setup:
 	@bash scripts/setup.sh
@@ -8,13 +8,20 @@ setup:
 gallery: setup
 	.venv/bin/docgen gallery --out out/gallery
 
-## Lint, type-check and run every test (what CI runs); database tests also run on
-## PostgreSQL when DOCGEN_TEST_POSTGRES_URL is set or a server answers on 127.0.0.1:5432.
+## Lint, type-check, audit the installed dependencies for known vulnerabilities and
+## run every test (what CI runs); database tests also run on PostgreSQL when
+## DOCGEN_TEST_POSTGRES_URL is set or a server answers on 127.0.0.1:5432.
 test: setup
 	.venv/bin/ruff check docgen tests bench
 	.venv/bin/ruff format --check docgen tests bench
 	.venv/bin/mypy
+	bash scripts/audit-deps.sh
 	DOCGEN_TEST_POSTGRES_URL="$$(bash scripts/postgres-url.sh)" .venv/bin/pytest
+
+## Known vulnerabilities in the installed dependencies (pip-audit; skipped with a
+## message when the vulnerability service cannot be reached).
+audit-deps: setup
+	bash scripts/audit-deps.sh
 
 ## Skip the slow tests (batch workers, gallery).
 quick-test: setup
@@ -22,6 +29,10 @@ quick-test: setup
 
 bench: setup
 	.venv/bin/python bench/render.py
+
+## Latency of reads while 20 processes issue documents on one SQLite database.
+bench-reads: setup
+	.venv/bin/python bench/reads_while_issuing.py
 
 ## Refresh the PNGs the README shows.
 docs-gallery: setup

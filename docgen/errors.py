@@ -20,6 +20,7 @@ __all__ = [
     "AssetRefused",
     "AttachmentRejected",
     "DatabaseNotReady",
+    "DatabaseUnavailable",
     "DocgenError",
     "DocumentNotFound",
     "DomainRefusal",
@@ -376,4 +377,15 @@ class DatabaseNotReady(DocgenError):
     messages = {
         "kk": "Дерекқор сызбасы жаңартылмаған: алдымен docgen db upgrade орындаңыз ({detail})",
         "ru": "Схема базы данных не обновлена: сначала выполните docgen db upgrade ({detail})",
+    }
+
+
+class DatabaseUnavailable(DocgenError):
+    """The database or its driver failed (unreachable server, locked or unreadable file...);
+    ``detail`` is the driver's first line, any password masked."""
+
+    code = "database-unavailable"
+    messages = {
+        "kk": "Дерекқорға қол жеткізу мүмкін емес: {detail}",
+        "ru": "База данных недоступна: {detail}",
     }

@@ -2,7 +2,8 @@
 # Everything docgen needs on a fresh Debian/Ubuntu machine, idempotent:
 # the system libraries WeasyPrint loads (Pango, and HarfBuzz's subsetter,
 # without which font subsetting is ~4x slower), then a virtual environment
-# in .venv with docgen and its test tools installed in editable mode.
+# in .venv with docgen and its test tools (pip-audit among them) installed in
+# editable mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.docgen-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  # pip and setuptools as the venv was seeded with them are old, with known
+  # vulnerabilities that the dependency audit (scripts/audit-deps.sh) reports.
+  .venv/bin/python -m pip install -q --upgrade pip 'setuptools>=78.1.1' 2>&1 | grep -v '^WARNING: Location' >&2 || true
   .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v '^WARNING: Location' >&2 || true
   .venv/bin/python -c 'import docgen.cli, weasyprint, pypdf, zxingcpp' 
   touch "$stamp"

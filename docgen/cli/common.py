@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,11 +11,12 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from docgen.errors import DocgenError, InvalidData
+from docgen.errors import DatabaseUnavailable, DocgenError, InvalidData
 
 __all__ = [
     "FORMAT_CHOICE",
     "LANG_CHOICE",
+    "database_error",
     "echo_json",
     "echo_result",
     "fail",
@@ -38,11 +40,38 @@ def fail(error: DocgenError, lang: str = "kk+ru") -> NoReturn:
 
 
 def run(action: Callable[[], T], lang: str = "kk+ru") -> T:
-    """``action()``, or its :class:`~docgen.errors.DocgenError` reported by :func:`fail`."""
+    """``action()``, or its :class:`~docgen.errors.DocgenError` reported by :func:`fail`;
+    an error of the database or its driver is reported the same way, as
+    :class:`~docgen.errors.DatabaseUnavailable`. Anything else propagates."""
     try:
         return action()
     except DocgenError as error:
         fail(error, lang)
+    except Exception as error:
+        unavailable = database_error(error)
+        if unavailable is None:
+            raise
+        fail(unavailable, lang)
+
+
+#: Where errors of the database layer come from, recognised by their class's module so
+#: that the CLI starts without importing SQLAlchemy or a driver.
+_DATABASE_MODULES = frozenset({"sqlalchemy", "alembic", "psycopg", "sqlite3"})
+#: ``scheme://user:password@`` in a database URL, and ``password=...`` in a libpq conninfo.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*):[^@\s'\"]*@")
+_CONNINFO_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def database_error(error: BaseException) -> DatabaseUnavailable | None:
+    """``error`` as :class:`~docgen.errors.DatabaseUnavailable` if it comes from SQLAlchemy,
+    Alembic or a database driver (its first line, any password masked); else ``None``."""
+    if not any(cls.__module__.partition(".")[0] in _DATABASE_MODULES for cls in type(error).__mro__):
+        return None
+    lines = str(error).strip().splitlines()
+    detail = lines[0].strip() if lines else type(error).__name__
+    detail = _URL_PASSWORD.sub(r"\1:***@", detail)
+    detail = _CONNINFO_PASSWORD.sub(r"\1***", detail)
+    return DatabaseUnavailable(detail=detail)
 
 
 def unreadable(option: str, path: Path, reason: object) -> InvalidData:
