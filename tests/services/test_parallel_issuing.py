@@ -22,8 +22,11 @@ def _issue(url: str, pki_dir: str, request_id: str, queue: Any) -> None:
     from docgen.config import SigningSettings, load
     from docgen.errors import DocgenError
     from tests import fakes
+    from tests.services.world import AUDIT_KEY
 
-    settings = replace(load({}), database_url=url, signing=SigningSettings(pki_dir=Path(pki_dir)))
+    settings = replace(
+        load({}), database_url=url, signing=SigningSettings(pki_dir=Path(pki_dir)), audit_key=AUDIT_KEY
+    )
     later = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # after the parent's history entries
     app = build(settings, clock=fakes.SteppingClock(later))
     clerk = app.users.acting_as(CLERK)

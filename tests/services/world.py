@@ -21,6 +21,7 @@ from tests import fakes
 MONDAY = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
 
 PASSWORD = "correct horse"
+AUDIT_KEY = "the test audit key, not a secret"
 COMPANY_BIN = "120340001230"  # «Дала Телеком»: telecom, TV/radio, numbering examples
 FARM_BIN = "071140004566"  # the cotton-warehouse and radio-spectrum examples' company
 PERSON_IIN = "880501300124"  # the radio-device example's individual
@@ -146,7 +147,7 @@ def make_world(
         "notary": LocalNotary([("17/26", "920214450117", COMPANY_BIN)]),
         "calendar": fakes.WeekendCalendar(),
         "clock": fakes.SteppingClock(clock_start),
-        "seal": Seal(b"the test audit key, not a secret"),
+        "seal": Seal(AUDIT_KEY.encode()),
     } | adapters
     app = assemble(settings=fakes.settings(), catalog=catalog, uow=uow, **parts)
     known = {user.login: user for user in app.users.list()}
