@@ -115,6 +115,8 @@ def issuer(settings: Settings, tasks: Any, results: Any, ready: Any, go: Any) ->
             outcome = app.requests.issue(clerk, request_id) or "-"
         except DocgenError as error:
             outcome = f"refused: {error.code}"
+        except Exception as error:  # e.g. SQLite's "database is locked" after the busy timeout
+            outcome = f"failed: {str(error).strip().splitlines()[0]}"
         results.put((request_id, outcome, time.perf_counter() - started, time.time()))
     app.engine.dispose()
 
@@ -229,30 +231,37 @@ def main() -> None:
         outcomes: list[tuple[str, str, float, float]] = []
         issuing_started = time.time()
         go.set()
-        while len(outcomes) < len(request_ids):
+        while len(outcomes) < len(request_ids) and any(worker.is_alive() for worker in workers):
             reads.once()
             while not results.empty():
                 outcomes.append(results.get())
             if pause:
                 time.sleep(pause)
-        issuing = max(finished for *_, finished in outcomes) - issuing_started
+        while not results.empty():
+            outcomes.append(results.get())
+        issuing = max((finished for *_, finished in outcomes), default=time.time()) - issuing_started
         for worker in workers:
             worker.join(120)
         busy = reads.times
         app.engine.dispose()
 
     issued = [number for _, number, _, _ in outcomes if number.startswith("LIC-")]
-    refused = len(outcomes) - len(issued)
-    unique = len(set(issued)) == len(issued)
+    failed = [outcome for _, outcome, _, _ in outcomes if outcome.startswith("failed: ")]
+    refused = len(outcomes) - len(issued) - len(failed)
+    sequence = sorted(int(number.rsplit("-", 1)[1]) for number in issued)
+    gapless = sequence == list(range(1, len(issued) + 1))  # also unique
     rows = [
         ("requests registered before the run (s to prepare)", f"{len(request_ids)} ({prepared:.1f} s)"),
         ("issuing processes (s to start and warm)", f"{args.workers} ({spawned:.1f} s)"),
         (
-            "documents issued / refused (numbers unique)",
-            f"{len(issued)} / {refused} ({'yes' if unique else 'NO'})",
+            "documents issued / refused / failed (numbers unique, gapless)",
+            f"{len(issued)} / {refused} / {len(failed)} ({'yes' if gapless else 'NO'})",
         ),
         ("issuing: wall s, docs/s", f"{issuing:.1f}, {len(issued) / issuing:.2f}"),
-        ("one issue, in its process: p50 / p95 / max ms", summary([spent for _, _, spent, _ in outcomes])),
+        (
+            "one issue, with its wait for the write lock: p50 / p95 / max ms",
+            summary([spent for _, _, spent, _ in outcomes]),
+        ),
         (
             f"reads while issuing (pause {args.pause_ms:g} ms): count",
             f"{len(busy['show']) + len(busy['queue'])}",
@@ -264,6 +273,8 @@ def main() -> None:
         ("  show (applicant): p50 / p95 / max ms", summary(idle["show"])),
         ("  queue (clerk): p50 / p95 / max ms", summary(idle["queue"])),
     ]
+    for reason in sorted(set(failed)):
+        print(f"{failed.count(reason)} issue(s) {reason}")
     print(f"machine: {machine()}")
     print(f"SQLite {_sqlite_version()}, WAL; {args.workers} issuing processes, 1 reading process")
     width = max(len(name) for name, _ in rows)
