@@ -37,6 +37,8 @@ __all__ = [
     "RequestNotFound",
     "SignatureMissing",
     "SignatureNotForRequest",
+    "SignerCertificateRefused",
+    "UnauthorizedSigner",
     "UnknownAction",
     "UnknownKind",
     "UnknownService",
@@ -388,4 +390,27 @@ class DatabaseUnavailable(DocgenError):
     messages = {
         "kk": "Дерекқорға қол жеткізу мүмкін емес: {detail}",
         "ru": "База данных недоступна: {detail}",
+    }
+
+
+class SignerCertificateRefused(SigningFailed):
+    """The provider's signing certificate may not sign now: expired, not yet valid, revoked, or its
+    revocation status cannot be known (no readable, genuine, fresh CRL). Checked before every
+    signature, whatever ``DOCGEN_EMBED_REVOCATION`` says."""
+
+    code = "signer-certificate"
+    messages = {
+        "kk": "Провайдердің қол қою сертификатымен қол қоюға болмайды ({provider}, № {serial}): {reason}",
+        "ru": "Сертификатом подписи поставщика подписывать нельзя ({provider}, № {serial}): {reason}",
+    }
+
+
+class UnauthorizedSigner(DocgenError):
+    """A signature by a certificate that is not a registered signing official's (of the provider that
+    issued the document, when that is known): the reason ``unauthorized-signer`` of ``docgen verify``."""
+
+    code = "unauthorized-signer"
+    messages = {
+        "kk": "Қол қоюшы бұл құжатқа қол қоюға уәкілетті емес: {detail}",
+        "ru": "Подписант не уполномочен подписывать этот документ: {detail}",
     }

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.config import SigningSettings, load_settings, load_signing_settings
 from docgen.domain.signatures import RequestSignatureCheck, RequestSignatureChecker
+from docgen.errors import SignerCertificateRefused
 from docgen.rendering.core import Renderer
 from docgen.services.ports import Official, Signers
 
@@ -34,6 +35,28 @@ class ProviderSigners:
         if code not in self._signers:
             self._signers[code] = self._build(code)
         return self._signers[code]
+
+    def sign(self, code: str, pdf: bytes) -> bytes:
+        """``pdf`` signed for provider ``code``, after :meth:`check_certificate`."""
+        signer = self.for_provider(code)
+        self.check_certificate(code)
+        return signer.sign(pdf)
+
+    def check_certificate(self, code: str, moment: dt.datetime | None = None) -> None:
+        """Refuse (:class:`~docgen.errors.SignerCertificateRefused`) a provider certificate that is
+        expired, not yet valid or revoked at ``moment`` (now), or whose revocation status cannot be
+        known: the PKI folder's CRL must be readable, signed by the certificate's issuer and fresh.
+        Checked before every signature (the certificate may expire while the process runs), whatever
+        ``embed_revocation`` says."""
+        certificate = _certificate(self.for_provider(code).signer)
+        now = moment or dt.datetime.now(dt.UTC)
+        problem = _validity_problem(certificate, now) or _revocation_problem(
+            certificate, self.settings.pki_dir, now
+        )
+        if problem is not None:
+            raise SignerCertificateRefused(
+                provider=code, serial=format(certificate.serial_number, "X"), reason=problem
+            )
 
     def _build(self, code: str) -> DocumentSigner:
         from docgen.signing.pades import SIGNATURE_BOX, DocumentSigner, SignerIdentity, load_signer
@@ -72,6 +95,46 @@ def _certificate(signer: Any) -> Any:
     return x509.load_der_x509_certificate(signer.signing_cert.dump())
 
 
+def _validity_problem(certificate: Any, now: dt.datetime) -> dict[str, str] | None:
+    if now < certificate.not_valid_before_utc:
+        since = certificate.not_valid_before_utc.isoformat()
+        return {"kk": f"сертификат {since} бастап жарамды", "ru": f"сертификат действует только с {since}"}
+    if now > certificate.not_valid_after_utc:
+        until = certificate.not_valid_after_utc.isoformat()
+        return {"kk": f"сертификаттың мерзімі {until} өтті", "ru": f"срок действия сертификата истёк {until}"}
+    return None
+
+
+def _revocation_problem(certificate: Any, pki_dir: Path, now: dt.datetime) -> dict[str, str] | None:
+    """Why ``certificate``'s revocation status is bad or unknown from the folder's CRL, or ``None``."""
+    from asn1crypto import pem
+    from cryptography import x509
+
+    unknown = {
+        "kk": "қайтарып алу мәртебесі белгісіз (CRL жоқ, оқылмайды, расталмайды немесе ескірген)",
+        "ru": "статус отзыва неизвестен (CRL нет, он не читается, не подтверждён или устарел)",
+    }
+    try:
+        data = (pki_dir / "crl.pem").read_bytes()
+        blocks = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+        crls = [x509.load_der_x509_crl(der) for der in blocks]
+        issuers = x509.load_pem_x509_certificates((pki_dir / "root-ca.pem").read_bytes())
+    except (OSError, ValueError):
+        return unknown
+    issuer = next((item for item in issuers if item.subject == certificate.issuer), None)
+    for crl in crls:
+        if issuer is None or crl.issuer != certificate.issuer:
+            continue
+        if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+            continue
+        if crl.next_update_utc is None or crl.next_update_utc < now:
+            continue
+        if crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+            return {"kk": "сертификат қайтарылып алынған (CRL)", "ru": "сертификат отозван (CRL)"}
+        return None
+    return unknown
+
+
 class PadesSigners(Signers):
     """The :class:`~docgen.services.ports.Signers` port over the providers' PKCS#12 keys."""
 
@@ -83,7 +146,7 @@ class PadesSigners(Signers):
         return Official(name=identity.name, position=identity.position)
 
     def sign(self, provider: str, pdf: bytes) -> bytes:
-        return self.providers.for_provider(provider).sign(pdf)
+        return self.providers.sign(provider, pdf)
 
 
 class LazyRequestChecker(RequestSignatureChecker):

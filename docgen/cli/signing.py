@@ -73,7 +73,7 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
     from docgen.output import write_atomic
 
     settings = replace(load_signing_settings(), pki_dir=_pki_dir(pki_dir))
-    run(lambda: write_atomic(out, ProviderSigners(settings).for_provider(provider).sign(source.read_bytes())))
+    run(lambda: write_atomic(out, ProviderSigners(settings).sign(provider, source.read_bytes())))
     click.echo(f"signed {out}")
 
 
@@ -89,14 +89,20 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
 def verify_command(
     source: Path, pki_dir: Path | None, expected: str | None, number: str | None, as_json: bool
 ) -> None:
-    """Check every signature of SOURCE; exit 0 only when all are intact, trusted and unmodified."""
+    """Check every signature of SOURCE; exit 0 only when all are intact, trusted, unmodified and
+    (when the PKI folder has a signers' register) by a registered official - of the provider that
+    issued document NUMBER, with --number."""
     from docgen.signing.verify import verify_pdf
 
-    status = None
+    status = provider = None
     if number:
         record = run(lambda: _issued(number, source.read_bytes()))
-        expected, status = record["sha256"], record["status"]
-    result = run(lambda: verify_pdf(source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected))
+        expected, status, provider = record["sha256"], record["status"], record.get("provider")
+    result = run(
+        lambda: verify_pdf(
+            source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected, provider=provider
+        )
+    )
     in_force = status in (None, "active")
     if as_json:
         echo_json(result.to_dict() | ({"status": status} if status else {}))
@@ -111,8 +117,15 @@ def verify_command(
                 f"{'trusted' if item.trusted else 'NOT trusted'}; "
                 f"{'MODIFIED after signing' if item.modified else 'not modified'}"
                 f"{'; REVOKED' if item.revoked else ''}{'; timestamped' if item.timestamped else ''}"
+                f"{f'; official of {item.provider}' if item.authorized else ''}"
                 f" [{item.summary}]"
             )
+            if item.reasons:
+                click.echo(f"{item.field}: {', '.join(item.reasons)}")
+            if item.message:
+                click.echo(f"{item.field}: unauthorized-signer: {item.message}")
+        if result.signer_authority:
+            click.echo(result.signer_authority)
         if result.sha256_matches is not None:
             click.echo(f"sha256 {'matches' if result.sha256_matches else 'DIFFERS from'} the issued document")
         if status is not None:

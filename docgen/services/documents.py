@@ -191,4 +191,5 @@ def _verdict(document: DocumentRecord) -> dict[str, Any]:
         "status": document.status,
         "issued": kazakhstan_date(document.created_at).isoformat(),
         "sha256": document.sha256,
+        "provider": document.provider,
     }

@@ -12,11 +12,13 @@ Layout of a PKI folder::
     providers/<provider-code>.p12    (signing certificate of the provider's authorised person)
     applicants/<IIN or BIN>.p12      (demo applicants)
     tsa.p12                          (a demo timestamp authority, for PAdES B-T)
+    signers.json                     (the signers' register: each provider's BIN and signing officials)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ __all__ = [
     "LocalPki",
     "Subject",
     "demo_applicants",
+    "demo_provider_bin",
 ]
 
 DEMO_PASSWORD = b"demo"
@@ -306,18 +309,38 @@ _DEMO_SIGNER_IINS = (
 )
 
 
+def demo_provider_bin(code: str) -> str:
+    """A deterministic, valid demo BIN for provider ``code`` (registered March 1999, a legal entity's
+    head office, five digits from the code's hash): development data, not a real organisation's."""
+    from docgen.domain.identifiers import check_digit
+
+    seed = int.from_bytes(hashlib.sha256(code.encode()).digest()[:8], "big")
+    for step in range(100_000):
+        first = f"990340{(seed + step) % 100_000:05d}"
+        digit = check_digit(first)
+        if digit is not None:
+            return first + str(digit)
+    raise ValueError(code)  # pragma: no cover - a check digit fits most numbers
+
+
 def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
-    """A complete development PKI: root, one signer per provider, demo applicants, a TSA."""
+    """A complete development PKI: root, one signer per provider (its BIN in the subject's OU), demo
+    applicants, a TSA, and the signers' register (``signers.json``) naming the providers' signers."""
     from docgen.domain.identifiers import with_check_digit
+    from docgen.signing.signers import REGISTER_FILE, register_official
 
     pki = LocalPki.create(folder)
+    (pki.folder / REGISTER_FILE).unlink(missing_ok=True)  # a new root: the old officials are gone
     for index, (code, name) in enumerate(sorted(providers.items())):
         person, position = DEMO_SIGNERS.get(
             code, (f"Уәкілетті тұлға {code}", "Уәкілетті тұлға / Уполномоченное лицо")
         )
         iin = with_check_digit(_DEMO_SIGNER_IINS[index % len(_DEMO_SIGNER_IINS)][:11])
-        subject = Subject(person, iin=iin, organization=name["ru"], title=position)
-        pki.save(pki.issue(subject), pki.provider_path(code))
+        bin = demo_provider_bin(code)
+        subject = Subject(person, iin=iin, bin=bin, organization=name["ru"], title=position)
+        pair = pki.issue(subject)
+        pki.save(pair, pki.provider_path(code))
+        register_official(pki.folder, code, bin, pair.certificate)
     for applicant in demo_applicants():
         number = applicant.bin or applicant.iin
         assert number is not None

@@ -6,16 +6,29 @@ trusted, and no disallowed changes after signing), never ``valid`` or
 judged by pyHanko's difference analysis; anything beyond what the signature
 allows (for example new page content, including tricks with hybrid
 cross-reference sections, which the strict reader refuses) is reported as
-modified.
+modified. Two things pyHanko lets pass are reported as modified here too:
+bytes after the last revision's ``%%EOF`` (or between revisions after the
+signed one) other than a line ending, and a later change of the document
+information dictionary (``/Info``) beyond its ``/ModDate`` and ``/Producer``
+(which pyHanko's own DSS update writes).
+
+A chain to the trusted root is not enough: when the PKI folder holds the
+signers' register (:mod:`docgen.signing.signers`), the signing certificate
+must be a registered official's, within the registered period, and of the
+expected provider when one is given; otherwise the reason is
+``unauthorized-signer``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cryptography import x509
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -23,11 +36,27 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from docgen.errors import UnauthorizedSigner
+from docgen.signing.signers import SignersRegister, load_register
 from docgen.signing.trust import validation_context
 
-__all__ = ["PdfVerification", "SignatureReport", "verify_pdf"]
+__all__ = ["NO_REGISTER", "REASONS", "PdfVerification", "SignatureReport", "verify_pdf"]
 
 _ALLOWED_AFTER_SIGNING = ("NONE", "LTA_UPDATES")
+#: Keys of ``/Info`` an incremental update after signing may change (pyHanko's writer sets them).
+_INFO_MAY_CHANGE = frozenset({"/ModDate", "/Producer"})
+
+NO_REGISTER = "signer authority not checked: no signers register"
+
+#: The reasons a signature is not OK, in the order they are reported.
+REASONS = {
+    "invalid": "the signature could not be validated",
+    "not-intact": "the signed bytes were changed",
+    "untrusted": "no valid chain to a trusted root (or revocation information missing)",
+    "revoked": "the signing certificate is on the CRL",
+    "modified": "the document was changed after signing",
+    "unauthorized-signer": "the signer is not a registered signing official (of this provider)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +73,14 @@ class SignatureReport:
     timestamped: bool
     ok: bool
     summary: str
+    authorized: bool | None = None
+    """Whether the signer is a registered official (of the expected provider); ``None``: not checked."""
+    provider: str | None = None
+    """The provider the signing certificate is registered for, if any."""
+    reasons: tuple[str, ...] = ()
+    """Stable reason codes (:data:`REASONS`) why the signature is not OK; empty when it is."""
+    message: str | None = None
+    """The first reason in Kazakh and Russian, for ``unauthorized-signer``."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +91,13 @@ class PdfVerification:
     sha256: str
     sha256_matches: bool | None = None
     problem: str | None = None
+    signer_authority: str | None = None
+    """How the signers' authority was checked: ``None`` when it was, else why not (:data:`NO_REGISTER`)."""
 
     @property
     def ok(self) -> bool:
-        """True only when there are signatures and every one is intact, trusted and unmodified."""
+        """True only when there are signatures and every one is intact, trusted, unmodified and (with
+        a signers' register) by a registered official."""
         return (
             self.problem is None
             and bool(self.signatures)
@@ -69,20 +109,54 @@ class PdfVerification:
         return asdict(self) | {"ok": self.ok}
 
 
-def _report(field: str, status: PdfSignatureStatus) -> SignatureReport:
+def _certificate(status: PdfSignatureStatus) -> x509.Certificate:
+    return x509.load_der_x509_certificate(status.signing_cert.dump())
+
+
+def _report(
+    field: str,
+    status: PdfSignatureStatus,
+    *,
+    extra_changes: bool,
+    register: SignersRegister | None,
+    provider: str | None,
+) -> SignatureReport:
     level = status.modification_level.name if status.modification_level is not None else "OTHER"
     modified = (
-        not status.intact
+        extra_changes
+        or not status.intact
         or not status.docmdp_ok
         or (
             (status.coverage is None or status.coverage.name != "ENTIRE_FILE")
             and level not in _ALLOWED_AFTER_SIGNING
         )
     )
-    signed_at = status.signer_reported_dt or (
-        status.timestamp_validity.timestamp if status.timestamp_validity else None
-    )
+    timestamp = status.timestamp_validity.timestamp if status.timestamp_validity else None
+    signed_at = status.signer_reported_dt or timestamp
     subject = status.signing_cert.subject.native
+    authorized: bool | None = None
+    owner: str | None = None
+    message: str | None = None
+    if register is not None:
+        moment = timestamp or status.signer_reported_dt or dt.datetime.now(dt.UTC)
+        owner, why_not = register.authority(_certificate(status), moment, provider)
+        authorized = why_not is None
+        if why_not is not None:
+            message = UnauthorizedSigner(detail=why_not).message("kk+ru")
+    reasons = tuple(
+        code
+        for code, failed in (
+            ("not-intact", not status.intact),
+            ("untrusted", not status.trusted),
+            ("revoked", bool(status.revoked)),
+            ("modified", modified),
+            ("unauthorized-signer", authorized is False),
+        )
+        if failed
+    )
+    ok = bool(status.bottom_line) and not modified and authorized is not False
+    if not ok and not reasons:
+        reasons = ("invalid",)
     return SignatureReport(
         field=field,
         signer=str(subject.get("common_name", status.signing_cert.subject.human_friendly)),
@@ -92,9 +166,52 @@ def _report(field: str, status: PdfSignatureStatus) -> SignatureReport:
         revoked=bool(status.revoked),
         modified=modified,
         timestamped=status.timestamp_validity is not None,
-        ok=bool(status.bottom_line) and not modified,
+        ok=ok,
         summary=status.summary(),
+        authorized=authorized,
+        provider=owner,
+        reasons=reasons,
+        message=message,
     )
+
+
+def _stray_bytes(pdf: bytes, reader: PdfFileReader, after: int) -> bool:
+    """Bytes no revision accounts for: after the last revision's ``%%EOF`` (beyond a line ending),
+    or between the end of revision ``after`` and the start of any later one."""
+    xrefs = reader.xrefs
+    last = xrefs.total_revisions - 1
+    for revision in range(after, last + 1):
+        marker = pdf.find(b"%%EOF", xrefs.get_xref_container_info(revision).end_location)
+        if marker < 0:
+            return True
+        end = marker + len(b"%%EOF")
+        if revision == last:
+            return pdf[end:].strip(b"\r\n") != b""
+        starts = [xrefs.get_xref_container_info(revision + 1).start_location]
+        for ref in xrefs.explicit_refs_in_revision(revision + 1):
+            where = xrefs.get_historical_ref(ref, revision + 1)
+            if isinstance(where, int):
+                starts.append(where)
+        if pdf[end : min(starts)].strip(b"\r\n") != b"":
+            return True
+    return False
+
+
+def _info(reader: PdfFileReader, revision: int) -> dict[str, object] | None:
+    resolver = reader.get_historical_resolver(revision)
+    trailer = resolver.trailer_view
+    if "/Info" not in trailer:
+        return None
+    info = resolver(trailer.raw_get("/Info"))  # the object as it was in that revision
+    if not isinstance(info, generic.DictionaryObject):
+        return {"": repr(info)}
+    return {str(key): repr(value) for key, value in info.items() if key not in _INFO_MAY_CHANGE}
+
+
+def _info_changed(reader: PdfFileReader, signed_revision: int) -> bool:
+    """Did a revision after ``signed_revision`` change ``/Info`` beyond ``/ModDate`` and ``/Producer``?"""
+    last = reader.xrefs.total_revisions - 1
+    return last > signed_revision and _info(reader, signed_revision) != _info(reader, last)
 
 
 def verify_pdf(
@@ -103,21 +220,32 @@ def verify_pdf(
     *,
     context: ValidationContext | None = None,
     expected_sha256: str | None = None,
+    provider: str | None = None,
+    register: SignersRegister | None = None,
 ) -> PdfVerification:
-    """Validate every signature of ``pdf`` against the PKI's roots and CRL."""
+    """Validate every signature of ``pdf`` against the PKI's roots and CRL and, when the PKI folder
+    holds a signers' register (or ``register`` is given), against the registered officials - of
+    ``provider`` when given (the provider that issued the document)."""
     digest = hashlib.sha256(pdf).hexdigest()
     matches = None if expected_sha256 is None else digest == expected_sha256.lower()
+    if register is None and pki_dir is not None:
+        register = load_register(pki_dir)
+    authority = None if register is not None else NO_REGISTER
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=True)
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError) as error:
-        return PdfVerification((), digest, matches, problem=f"unreadable PDF: {error}")
+        return PdfVerification(
+            (), digest, matches, problem=f"unreadable PDF: {error}", signer_authority=authority
+        )
     reports = []
     for signature in embedded:
         vc = context or validation_context(pki_dir or Path("."))
         try:
             status = validate_pdf_signature(signature, signer_validation_context=vc)
-        except (SignatureValidationError, PdfReadError, ValueError) as error:
+            revision = signature.signed_revision
+            extra = _stray_bytes(pdf, reader, revision) or _info_changed(reader, revision)
+        except (SignatureValidationError, PdfReadError, ValueError, KeyError) as error:
             reports.append(
                 SignatureReport(
                     signature.field_name,
@@ -130,8 +258,11 @@ def verify_pdf(
                     False,
                     False,
                     f"validation failed: {error}",
+                    reasons=("invalid",),
                 )
             )
             continue
-        reports.append(_report(signature.field_name, status))
-    return PdfVerification(tuple(reports), digest, matches)
+        reports.append(
+            _report(signature.field_name, status, extra_changes=extra, register=register, provider=provider)
+        )
+    return PdfVerification(tuple(reports), digest, matches, signer_authority=authority)

@@ -3,6 +3,8 @@ one language, the QR code's fingerprint - with the real templates, PKI and datab
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -80,6 +82,69 @@ def test_a_failure_while_signing_leaves_the_store_as_it_was(real_world: World) -
         real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
         == "LIC-MTCCOMCOM-2026-000001"
     )
+
+
+def test_issuing_with_an_expired_provider_certificate_is_refused_and_consumes_no_number(
+    real_world: World, renderer: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from docgen.adapters.signing import PadesSigners, ProviderSigners
+    from docgen.config import SigningSettings
+    from docgen.errors import SignerCertificateRefused
+    from docgen.signing.pki import LocalPki, Subject
+
+    expired = LocalPki.create(tmp_path / "expired-pki")
+    now = dt.datetime.now(dt.UTC)
+    pair = expired.issue(
+        Subject("Әбенов Қайрат Үсенұлы", iin="780312300152"),
+        not_before=now - dt.timedelta(days=400),
+        not_after=now - dt.timedelta(days=1),
+    )
+    expired.save(pair, expired.provider_path("mtc-communications-committee"))
+    request_id = real_world.registered()
+    issuer = real_world.app.requests.issuer
+    real = issuer.signers
+    # DOCGEN_EMBED_REVOCATION=0: nothing in pyHanko's signing looks at the certificate's validity
+    settings = SigningSettings(pki_dir=expired.folder, embed_revocation=False)
+    issuer.signers = PadesSigners(ProviderSigners(settings, renderer))
+    before = real_world.rows()
+    with pytest.raises(SignerCertificateRefused):
+        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+    assert real_world.rows() == before
+    issuer.signers = real
+    assert (
+        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+        == "LIC-MTCCOMCOM-2026-000001"
+    )
+
+
+def test_a_license_the_registry_knows_verifies_only_as_signed_by_its_providers_official(
+    real_world: World, renderer: Any
+) -> None:
+    from docgen.signing.pades import DocumentSigner, load_signer
+    from docgen.signing.pki import DEMO_PASSWORD
+    from docgen.signing.trust import validation_context
+
+    _, number = real_world.licensed()
+    content = real_world.app.documents.download(real_world["dala"], number).content
+    verdict = real_world.app.documents.check_file(number, content)
+    assert verdict["provider"] == "mtc-communications-committee"
+    assert verify_pdf(content, real_world.pki.folder, provider=verdict["provider"]).ok
+    # the same license re-signed by another provider's official: trusted, but not this licensor's
+    unsigned = renderer.render("license", _example_license(renderer), "kk", "pdf")
+    other = load_signer(real_world.pki.provider_path("mci-culture-committee"), DEMO_PASSWORD)
+    forged = DocumentSigner(other, validation_context=validation_context(real_world.pki.folder)).sign(
+        unsigned
+    )
+    result = verify_pdf(forged, real_world.pki.folder, provider=verdict["provider"])
+    assert not result.ok and result.signatures[0].reasons == ("unauthorized-signer",)
+
+
+def _example_license(renderer: Any) -> dict[str, Any]:
+    from tests.conftest import example
+
+    return example(renderer, "license")
 
 
 def test_audit_finds_a_history_row_edited_behind_the_applications_back(real_world: World) -> None:
