@@ -125,6 +125,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
     from docgen.adapters.db.engine import make_engine
     from docgen.adapters.db.people import TableStateRegistry
     from docgen.adapters.db.uow import sql_unit_of_work
+    from docgen.adapters.ncanode import NcaNodeChecker
     from docgen.adapters.outside import LocalNotary, SandboxGateway, local_secret
     from docgen.adapters.passwords import Argon2Hasher
     from docgen.adapters.rendering import TemplateRenderer
@@ -139,7 +140,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         uow=sql_unit_of_work(engine),
         renderer=TemplateRenderer(renderer),
         signers=PadesSigners(ProviderSigners(settings.signing, renderer)),
-        checker=LazyRequestChecker(settings.signing.pki_dir),
+        checker=(
+            NcaNodeChecker(settings.ncanode_url)
+            if settings.ncanode_url
+            else LazyRequestChecker(settings.signing.pki_dir)
+        ),
         hasher=Argon2Hasher(),
         attachments=FolderAttachments(settings.attachments_dir),
         registry=TableStateRegistry(engine),

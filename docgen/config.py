@@ -113,6 +113,10 @@ class Settings:
     in ``instance/audit-key``. Losing it makes every request's seal unverifiable."""
     max_attachment_mb: int = 10
     """``DOCGEN_MAX_ATTACHMENT_MB``: the largest attachment accepted."""
+    ncanode_url: str | None = None
+    """``DOCGEN_NCANODE_URL``: an NCANode service (``http://host:14579``) that checks the applicants'
+    request signatures, GOST keys of the national CA included; ``None`` for the local checker
+    (RSA/ECDSA against the PKI folder's root and CRL)."""
 
     @property
     def attachments_dir(self) -> Path:
@@ -131,4 +135,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         payment_secret=env.get("DOCGEN_PAYMENT_SECRET") or defaults.payment_secret,
         audit_key=env.get("DOCGEN_AUDIT_KEY") or defaults.audit_key,
         max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
+        ncanode_url=(env.get("DOCGEN_NCANODE_URL") or "").rstrip("/") or None,
     )

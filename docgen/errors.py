@@ -37,6 +37,7 @@ __all__ = [
     "RequestNotFound",
     "SignatureMissing",
     "SignatureNotForRequest",
+    "SignatureServiceUnavailable",
     "SignerCertificateRefused",
     "UnauthorizedSigner",
     "UnknownAction",
@@ -413,4 +414,15 @@ class UnauthorizedSigner(DocgenError):
     messages = {
         "kk": "Қол қоюшы бұл құжатқа қол қоюға уәкілетті емес: {detail}",
         "ru": "Подписант не уполномочен подписывать этот документ: {detail}",
+    }
+
+
+class SignatureServiceUnavailable(DocgenError):
+    """The signature verification service (NCANode) cannot be reached, or answers something that is
+    not a verification result; the signature is then neither accepted nor refused."""
+
+    code = "signature-service-unavailable"
+    messages = {
+        "kk": "ЭЦҚ тексеру қызметі қолжетімсіз, қолтаңба тексерілмеді: {detail}",
+        "ru": "Служба проверки ЭЦП недоступна, подпись не проверена: {detail}",
     }

@@ -1,9 +1,11 @@
 """``docgen sign-request`` and ``docgen verify-request``: the applicant's signature over a request.
 
-``verify-request`` prints one line: ``ok: ...`` (exit 0), or the reason code
-and the human reason (exit 1), for example ``revoked: ЭЦҚ ... / ...``. Bad
-usage, unreadable files and unusable trust material are one line on stderr
-and exit 2.
+``verify-request`` prints one line: ``ok: ... [local]`` (exit 0), or the reason
+code and the human reason (exit 1), for example ``revoked: ЭЦҚ ... / ... [ncanode]``;
+the line ends with the checker that answered in brackets: ``local`` (RSA/ECDSA
+against the PKI folder) or ``ncanode`` (an NCANode service, ``--ncanode`` or
+``$DOCGEN_NCANODE_URL``). Bad usage, unreadable files, unusable trust material
+and an unreachable NCANode are one line on stderr and exit 2.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from docgen.cli.common import LANG_CHOICE, fail, run, unreadable
 from docgen.errors import SigningKeyError
 
 if TYPE_CHECKING:
-    from docgen.signing.request_signature import RequestSignatureCheck
+    from docgen.domain.signatures import RequestSignatureCheck
 
 __all__ = ["sign_request_command", "verify_request_command"]
 
@@ -85,6 +87,14 @@ def sign_request_command(data_file: Path, key_file: Path, password: str, out: Pa
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder with root-ca.pem and crl.pem; default: $DOCGEN_PKI_DIR, else instance/pki.",
 )
+@click.option(
+    "--ncanode",
+    "ncanode_url",
+    envvar="DOCGEN_NCANODE_URL",
+    show_envvar=True,
+    help="Check with the NCANode service at this URL (GOST keys of the national CA included) "
+    "instead of the local checker; default: $DOCGEN_NCANODE_URL; '' for the local checker.",
+)
 @click.option("--lang", type=LANG_CHOICE, default="kk+ru", show_default=True)
 def verify_request_command(
     data_file: Path,
@@ -92,14 +102,15 @@ def verify_request_command(
     iin: str | None,
     bin_: str | None,
     pki_dir: Path | None,
+    ncanode_url: str | None,
     lang: str,
 ) -> None:
     """Check the applicant's signature over a request: trust, validity, revocation, IIN/BIN.
 
-    Prints 'ok: ...' and exits 0, or prints the reason code and the reason
-    (e.g. 'revoked: ...') and exits 1.
+    Prints 'ok: ... [local]' and exits 0, or prints the reason code and the reason
+    (e.g. 'revoked: ... [ncanode]') and exits 1; the line ends with the checker that answered.
     """
-    from docgen.signing.request_signature import CmsRequestChecker, TrustStore, default_pki_dir
+    from docgen.domain.signatures import RequestSignatureChecker
 
     if iin is None and bin_ is None:
         _usage("verify-request", "give --iin, --bin or both")
@@ -108,12 +119,22 @@ def verify_request_command(
             _usage("verify-request", f"{option} must be 12 digits, not {value!r}")
     data = _read(data_file, "--data", lang)
     signature = _read(signature_file, "--signature", lang)
-    trust = run(lambda: TrustStore.from_folder(pki_dir or default_pki_dir()), lang)
-    result = CmsRequestChecker(trust).check(data, signature, iin=iin, bin=bin_)
+    checker: RequestSignatureChecker
+    if ncanode_url:
+        from docgen.adapters.ncanode import NcaNodeChecker
+
+        if not ncanode_url.startswith(("http://", "https://")):
+            _usage("verify-request", f"--ncanode must be an http:// or https:// URL, not {ncanode_url!r}")
+        checker = NcaNodeChecker(ncanode_url)
+    else:
+        from docgen.signing.request_signature import CmsRequestChecker, TrustStore, default_pki_dir
+
+        checker = CmsRequestChecker(run(lambda: TrustStore.from_folder(pki_dir or default_pki_dir()), lang))
+    result = run(lambda: checker.check(data, signature, iin=iin, bin=bin_), lang)
     if result.ok:
-        click.echo(f"ok: {_who(result)} — {result.text(lang)}")
+        click.echo(f"ok: {_who(result)} — {result.text(lang)} [{result.checker}]")
         return
-    click.echo(f"{result.reason}: {result.text(lang)}")
+    click.echo(f"{result.reason}: {result.text(lang)} [{result.checker}]")
     sys.exit(1)
 
 

@@ -110,6 +110,9 @@ class RequestSignatureCheck:
     signed_at: str | None = None
     """The signingTime the signer claims (ISO 8601), if any."""
     checked_at: str = field(default_factory=lambda: _utc_now().isoformat())
+    checker: str = "local"
+    """Which checker answered: ``local`` (:mod:`docgen.signing.request_signature`) or ``ncanode``
+    (:mod:`docgen.adapters.ncanode`, the national CA's algorithms through an NCANode service)."""
 
     def text(self, lang: str = "kk+ru") -> str:
         """The message in ``kk``, ``ru`` or both (``kk+ru``)."""

@@ -76,7 +76,7 @@ def test_organisation_round_trip_with_bin_and_iin(
     result = verify(runner, request_file, out, pki.folder, "--iin", ORG_IIN, "--bin", BIN, "--lang", "ru")
     assert result.exit_code == 0, result.output
     assert one_line(result.stdout) == (
-        f"ok: Есенгалиев Нұрлан Серікұлы (IIN {ORG_IIN}, BIN {BIN}) — ЭЦП подтверждена"
+        f"ok: Есенгалиев Нұрлан Серікұлы (IIN {ORG_IIN}, BIN {BIN}) — ЭЦП подтверждена [local]"
     )
 
 
@@ -85,7 +85,7 @@ def test_identity_mismatch(runner: CliRunner, pki: LocalPki, request_file: Path,
     assert result.exit_code == 1
     line = one_line(result.stdout)
     message = MESSAGES["identity-mismatch"]
-    assert line == f"identity-mismatch: {message['kk']} / {message['ru']}"
+    assert line == f"identity-mismatch: {message['kk']} / {message['ru']} [local]"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -94,7 +94,7 @@ def test_reason_in_one_language(
 ) -> None:
     result = verify(runner, request_file, signed, pki.folder, "--bin", BIN, "--lang", lang)
     assert result.exit_code == 1
-    assert one_line(result.stdout) == f"identity-mismatch: {MESSAGES['identity-mismatch'][lang]}"
+    assert one_line(result.stdout) == f"identity-mismatch: {MESSAGES['identity-mismatch'][lang]} [local]"
 
 
 def test_content_changed(runner: CliRunner, pki: LocalPki, request_file: Path, signed: Path) -> None:
@@ -117,7 +117,7 @@ def test_revoked_and_stale_crl(runner: CliRunner, request_file: Path, tmp_path: 
     assert result.exit_code == 1
     assert one_line(result.stdout) == (
         "revoked: ЭЦҚ тіркеу куәлігі кері қайтарылған (кері қайтарылғандар тізімінде бар) / "
-        "Регистрационное свидетельство ЭЦП отозвано (находится в списке отозванных)"
+        "Регистрационное свидетельство ЭЦП отозвано (находится в списке отозванных) [local]"
     )
 
     own.write_crl([], next_update=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))

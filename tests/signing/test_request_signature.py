@@ -735,7 +735,9 @@ def test_result_serialises(checker: CmsRequestChecker, person: KeyPair) -> None:
         "certificate_serial",
         "signed_at",
         "checked_at",
+        "checker",
     }
+    assert stored["checker"] == "local"
     assert RequestSignatureCheck(**stored) == check
     with pytest.raises(AttributeError):
         check.ok = True  # type: ignore[misc]
