@@ -92,7 +92,7 @@ def verify_command(
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted, unmodified and
     (when the PKI folder has a signers' register) by a registered official - of the provider that
     issued document NUMBER, with --number."""
-    from docgen.signing.verify import verify_pdf
+    from docgen.signing.verify import DOCUMENT_REASONS, REASONS, verify_pdf
 
     status = provider = None
     if number:
@@ -114,14 +114,15 @@ def verify_command(
         for item in result.signatures:
             click.echo(
                 f"{item.field}: signer {item.signer}; signed {item.signed_at or 'time unknown'}; "
-                f"{'trusted' if item.trusted else 'NOT trusted'}; "
+                f"{'intact' if item.intact else 'NOT INTACT (signed bytes changed)'}; "
+                f"{'chain trusted' if item.trusted else 'chain NOT trusted'}; "
                 f"{'MODIFIED after signing' if item.modified else 'not modified'}"
                 f"{'; REVOKED' if item.revoked else ''}{'; timestamped' if item.timestamped else ''}"
                 f"{f'; official of {item.provider}' if item.authorized else ''}"
                 f" [{item.summary}]"
             )
-            if item.reasons:
-                click.echo(f"{item.field}: {', '.join(item.reasons)}")
+            for code in item.reasons:
+                click.echo(f"{item.field}: {code}: {REASONS.get(code, code)}")
             if item.message:
                 click.echo(f"{item.field}: unauthorized-signer: {item.message}")
         if result.signer_authority:
@@ -130,6 +131,11 @@ def verify_command(
             click.echo(f"sha256 {'matches' if result.sha256_matches else 'DIFFERS from'} the issued document")
         if status is not None:
             click.echo(f"registry status: {status}{'' if in_force else ' (NOT in force)'}")
+        for code in result.reasons:
+            if code in DOCUMENT_REASONS:
+                click.echo(f"{source}: {code}: {DOCUMENT_REASONS[code]}")
+        if not result.ok:
+            click.echo(f"reasons: {', '.join(result.reasons)}")
         click.echo("OK" if result.ok and in_force else "NOT OK")
     sys.exit(0 if result.ok and in_force else 1)
 

@@ -76,7 +76,8 @@ class SignerIdentity:
         return cls(
             name=first(NameOID.COMMON_NAME),
             position=first(NameOID.TITLE),
-            organization=first(NameOID.ORGANIZATION_NAME),
+            # the full name (description) when O holds the abbreviation RFC 5280's bound requires
+            organization=first(x509.ObjectIdentifier("2.5.4.13")) or first(NameOID.ORGANIZATION_NAME),
             serial=format(certificate.serial_number, "X"),
             valid_until=certificate.not_valid_after_utc.date().isoformat(),
         )

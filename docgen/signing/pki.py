@@ -4,7 +4,11 @@ For development, demos and tests only: the root key is written unencrypted
 and every PKCS#12 file has the password ``demo``. Certificates follow the
 national certification authority's conventions: an individual's IIN in the
 subject's serialNumber as ``IIN`` + 12 digits; an organisation's BIN in the
-subject's OU as ``BIN`` + 12 digits.
+subject's OU as ``BIN`` + 12 digits. Every subject attribute keeps within its
+RFC 5280 upper bound (:data:`UPPER_BOUNDS`): a provider's official name, often
+longer than the 64 characters allowed in O, goes whole into ``description``
+(2.5.4.13, X.520 bound 1024), and O holds a deterministic abbreviation of it
+(:func:`short_organization_name`).
 
 Layout of a PKI folder::
 
@@ -31,15 +35,75 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = [
     "DEMO_PASSWORD",
+    "UPPER_BOUNDS",
     "KeyPair",
     "LocalPki",
     "Subject",
     "demo_applicants",
     "demo_provider_bin",
+    "short_organization_name",
 ]
 
 DEMO_PASSWORD = b"demo"
 CRL_VALIDITY = dt.timedelta(days=30)
+
+#: Upper bounds (characters) of name attributes: RFC 5280 Appendix A.1 (ub-common-name,
+#: ub-organization-name, ub-organizational-unit-name, ub-title, ub-serial-number, ub-locality-name,
+#: ub-state-name, ub-pseudonym, ub-name for given name, surname and the like); ``description``, which
+#: RFC 5280 does not bound, has X.520's ub-description. The country is exactly two letters (checked
+#: by ``cryptography`` itself).
+UPPER_BOUNDS: dict[x509.ObjectIdentifier, int] = {
+    NameOID.COMMON_NAME: 64,
+    NameOID.ORGANIZATION_NAME: 64,
+    NameOID.ORGANIZATIONAL_UNIT_NAME: 64,
+    NameOID.TITLE: 64,
+    NameOID.SERIAL_NUMBER: 64,
+    NameOID.LOCALITY_NAME: 128,
+    NameOID.STATE_OR_PROVINCE_NAME: 128,
+    NameOID.PSEUDONYM: 128,
+    NameOID.GIVEN_NAME: 32768,
+    NameOID.SURNAME: 32768,
+    NameOID.INITIALS: 32768,
+    NameOID.GENERATION_QUALIFIER: 32768,
+    NameOID.DN_QUALIFIER: 32768,
+    NameOID.EMAIL_ADDRESS: 255,
+    x509.ObjectIdentifier("2.5.4.13"): 1024,  # description
+}
+DESCRIPTION = x509.ObjectIdentifier("2.5.4.13")
+_SHORT_WORDS = 2
+
+
+def _bounded(attributes: list[x509.NameAttribute]) -> x509.Name:
+    """``attributes`` as a name, or ``ValueError`` when one is longer than its RFC 5280 bound."""
+    for attribute in attributes:
+        bound = UPPER_BOUNDS.get(attribute.oid)
+        if bound is not None and len(str(attribute.value)) > bound:
+            raise ValueError(
+                f"{attribute.oid.dotted_string} has {len(str(attribute.value))} characters, over {bound}"
+            )
+    return x509.Name(attributes)
+
+
+def short_organization_name(name: str, limit: int = 64) -> str:
+    """``name`` when it fits in ``limit`` characters, else its initials, deterministically: a capital
+    for each word of three letters or more, the small letter of shorter ones (``и``, ``по``), quotes
+    kept: "Государственное учреждение «Управление сельского хозяйства Алматинской области»" ->
+    "ГУ «УСХАО»"."""
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    parts: list[str] = []
+    for word in name.split():
+        opening = word[0] in '«"“„('
+        closing = word[-1] in '»"”)'
+        letters = word.strip('«»"“”„()')
+        if opening:
+            parts.append((" " if parts else "") + word[0])
+        if letters:
+            parts.append(letters[0].upper() if len(letters) > _SHORT_WORDS else letters[0].lower())
+        if closing:
+            parts.append(word[-1] + " ")
+    return "".join(parts).strip()[:limit]
 
 
 def _now() -> dt.datetime:
@@ -56,8 +120,11 @@ class Subject:
     organization: str | None = None
     title: str | None = None
     country: str = "KZ"
+    description: str | None = None
+    """The full official name of the organisation when O holds a shortened one."""
 
     def name(self) -> x509.Name:
+        """The subject name; ``ValueError`` when an attribute is over its bound (:data:`UPPER_BOUNDS`)."""
         attributes = [
             x509.NameAttribute(NameOID.COMMON_NAME, self.common_name),
             x509.NameAttribute(NameOID.COUNTRY_NAME, self.country),
@@ -70,7 +137,9 @@ class Subject:
             attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"BIN{self.bin}"))
         if self.title:
             attributes.append(x509.NameAttribute(NameOID.TITLE, self.title))
-        return x509.Name(attributes)
+        if self.description:
+            attributes.append(x509.NameAttribute(DESCRIPTION, self.description))
+        return _bounded(attributes)
 
 
 @dataclass(frozen=True)
@@ -136,7 +205,7 @@ class LocalPki:
         pki = cls(folder)
         pki.folder.mkdir(parents=True, exist_ok=True)
         key = new_key(3072)
-        subject = x509.Name(
+        subject = _bounded(
             [
                 x509.NameAttribute(NameOID.COMMON_NAME, name),
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "docgen (development only)"),
@@ -333,11 +402,20 @@ def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
     (pki.folder / REGISTER_FILE).unlink(missing_ok=True)  # a new root: the old officials are gone
     for index, (code, name) in enumerate(sorted(providers.items())):
         person, position = DEMO_SIGNERS.get(
-            code, (f"Уәкілетті тұлға {code}", "Уәкілетті тұлға / Уполномоченное лицо")
+            code, (f"Уәкілетті тұлға {code[:32]}", "Уәкілетті тұлға / Уполномоченное лицо")
         )
         iin = with_check_digit(_DEMO_SIGNER_IINS[index % len(_DEMO_SIGNER_IINS)][:11])
         bin = demo_provider_bin(code)
-        subject = Subject(person, iin=iin, bin=bin, organization=name["ru"], title=position)
+        full = " ".join(name["ru"].split())
+        short = short_organization_name(full)
+        subject = Subject(
+            person,
+            iin=iin,
+            bin=bin,
+            organization=short,
+            title=position,
+            description=full if short != full else None,
+        )
         pair = pki.issue(subject)
         pki.save(pair, pki.provider_path(code))
         register_official(pki.folder, code, bin, pair.certificate)

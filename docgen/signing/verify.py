@@ -17,10 +17,20 @@ signers' register (:mod:`docgen.signing.signers`), the signing certificate
 must be a registered official's, within the registered period, and of the
 expected provider when one is given; otherwise the reason is
 ``unauthorized-signer``.
+
+Trust and integrity are reported apart: ``trusted`` says whether the signing
+certificate's chain (with revocation information) validated, whatever the
+signed bytes; ``intact`` whether the signed bytes are unchanged. Every failed
+signature names its reasons (:data:`REASONS`), from pyHanko's status
+(``intact``, ``trust_problem_indic``, ``revocation_details``) and, for the
+failures pyHanko folds into a general chain failure (no revocation
+information, a certificate not yet valid), from the error of validating the
+chain again with the same context.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -31,16 +41,18 @@ from cryptography import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import InsufficientRevinfoError, NotYetValidError
 
 from docgen.errors import UnauthorizedSigner
 from docgen.signing.signers import SignersRegister, load_register
 from docgen.signing.trust import validation_context
 
-__all__ = ["NO_REGISTER", "REASONS", "PdfVerification", "SignatureReport", "verify_pdf"]
+__all__ = ["DOCUMENT_REASONS", "NO_REGISTER", "REASONS", "PdfVerification", "SignatureReport", "verify_pdf"]
 
 _ALLOWED_AFTER_SIGNING = ("NONE", "LTA_UPDATES")
 #: Keys of ``/Info`` an incremental update after signing may change (pyHanko's writer sets them).
@@ -52,11 +64,30 @@ NO_REGISTER = "signer authority not checked: no signers register"
 REASONS = {
     "invalid": "the signature could not be validated",
     "not-intact": "the signed bytes were changed",
-    "untrusted": "no valid chain to a trusted root (or revocation information missing)",
+    "untrusted": "no valid chain to a trusted root",
+    "expired": "a certificate of the chain had expired at the validation time",
+    "not-yet-valid": "a certificate of the chain was not yet valid at the validation time",
     "revoked": "the signing certificate is on the CRL",
+    "revocation-unknown": "no usable revocation information: the CRL is missing, unreadable or stale",
     "modified": "the document was changed after signing",
     "unauthorized-signer": "the signer is not a registered signing official (of this provider)",
 }
+
+#: Reasons of the document as a whole (``PdfVerification.reasons``), besides its signatures'.
+DOCUMENT_REASONS = {
+    "unreadable": "the file is not a readable PDF",
+    "unsigned": "the document has no signature",
+    "sha256-mismatch": "the file's SHA-256 differs from the one stored when the document was issued",
+}
+
+_EXPIRED = frozenset(
+    {
+        AdESIndeterminate.EXPIRED,
+        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+    }
+)
+_REVOKED = frozenset({AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE})
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class SignatureReport:
     signed_at: str | None
     intact: bool
     trusted: bool
+    """The certificate chain (and its revocation status) validated; says nothing about ``intact``."""
     revoked: bool
     modified: bool
     timestamped: bool
@@ -105,18 +137,74 @@ class PdfVerification:
             and self.sha256_matches is not False
         )
 
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the document is not OK: the document's reasons (:data:`DOCUMENT_REASONS`), then each
+        signature's (:data:`REASONS`) once; empty when it is OK."""
+        found: list[str] = []
+        if self.problem is not None:
+            found.append("unreadable")
+        elif not self.signatures:
+            found.append("unsigned")
+        if self.sha256_matches is False:
+            found.append("sha256-mismatch")
+        for item in self.signatures:
+            found.extend(code for code in item.reasons if code not in found)
+        return tuple(found)
+
     def to_dict(self) -> dict[str, object]:
-        return asdict(self) | {"ok": self.ok}
+        return asdict(self) | {"ok": self.ok, "reasons": list(self.reasons)}
 
 
 def _certificate(status: PdfSignatureStatus) -> x509.Certificate:
     return x509.load_der_x509_certificate(status.signing_cert.dump())
 
 
+def _chain_error(status: PdfSignatureStatus, context: ValidationContext) -> Exception | None:
+    """The error of validating the signer's chain again, for a failure pyHanko reports only as a
+    general one (its status does not say that revocation information was missing)."""
+    validator = CertificateValidator(status.signing_cert, validation_context=context)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except Exception as error:  # any failure: the verdict stands, this only names it
+        return error
+    return None
+
+
+def _chain_trusted(status: PdfSignatureStatus) -> bool:
+    """The chain validated (with revocation information), whether or not the signed bytes are intact."""
+    return status.valid and status.trust_problem_indic is None and status.validation_path is not None
+
+
+def _trust_reasons(status: PdfSignatureStatus, context: ValidationContext) -> tuple[str, ...]:
+    """Why the chain did not validate (empty when it did)."""
+    if _chain_trusted(status):
+        return ()
+    indication = status.trust_problem_indic
+    if status.revoked or indication in _REVOKED:
+        return ("revoked",)
+    if indication in _EXPIRED:
+        return ("expired",)
+    if indication is AdESIndeterminate.NOT_YET_VALID:
+        return ("not-yet-valid",)
+    if indication is AdESIndeterminate.TRY_LATER:
+        return ("revocation-unknown",)
+    if not status.valid:
+        return ()  # the signature itself is broken: ``invalid`` or ``not-intact`` says it
+    if indication is AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE:
+        error = _chain_error(status, context)
+        if isinstance(error, NotYetValidError):
+            return ("not-yet-valid",)
+        if isinstance(error, InsufficientRevinfoError):
+            return ("revocation-unknown",)
+    return ("untrusted",)
+
+
 def _report(
     field: str,
     status: PdfSignatureStatus,
     *,
+    context: ValidationContext,
     extra_changes: bool,
     register: SignersRegister | None,
     provider: str | None,
@@ -147,8 +235,7 @@ def _report(
         code
         for code, failed in (
             ("not-intact", not status.intact),
-            ("untrusted", not status.trusted),
-            ("revoked", bool(status.revoked)),
+            *((code, True) for code in _trust_reasons(status, context)),
             ("modified", modified),
             ("unauthorized-signer", authorized is False),
         )
@@ -162,7 +249,7 @@ def _report(
         signer=str(subject.get("common_name", status.signing_cert.subject.human_friendly)),
         signed_at=signed_at.isoformat() if signed_at else None,
         intact=status.intact,
-        trusted=status.trusted,
+        trusted=_chain_trusted(status),
         revoked=bool(status.revoked),
         modified=modified,
         timestamped=status.timestamp_validity is not None,
@@ -263,6 +350,13 @@ def verify_pdf(
             )
             continue
         reports.append(
-            _report(signature.field_name, status, extra_changes=extra, register=register, provider=provider)
+            _report(
+                signature.field_name,
+                status,
+                context=vc,
+                extra_changes=extra,
+                register=register,
+                provider=provider,
+            )
         )
     return PdfVerification(tuple(reports), digest, matches, signer_authority=authority)
