@@ -302,19 +302,25 @@ class Request:
         when the event is not allowed now, not to this actor, or lacks a detail.
         """
         transition = self._check(event, actor, at, details)
-        entry = HistoryEntry.record(
+        entry = self._entry(event, actor, at, transition.step.as_dict(), transition.target, details)
+        self._commit(transition, entry)
+        return entry
+
+    def _entry(
+        self, event: str, actor: Actor, at: datetime, step: dict[str, str], to_state: str, details: Any
+    ) -> HistoryEntry:
+        """The next history entry, chained to the last one."""
+        return HistoryEntry.record(
             self._history[-1],
             request_id=self._id,
             at=at,
             actor=actor,
             event=event,
-            step=transition.step.as_dict(),
+            step=step,
             from_state=self._state,
-            to_state=transition.target,
+            to_state=to_state,
             details=details,
         )
-        self._commit(transition, entry)
-        return entry
 
     def check(self, event: str, actor: Actor, at: datetime, **details: Any) -> None:
         """Raise as :meth:`apply` would, changing nothing: lets a use case refuse a step before it
@@ -332,17 +338,7 @@ class Request:
         detail - as :meth:`apply` does.
         """
         note = self._check_note(event, actor, at, details)
-        entry = HistoryEntry.record(
-            self._history[-1],
-            request_id=self._id,
-            at=at,
-            actor=actor,
-            event=event,
-            step=note.label.as_dict(),
-            from_state=self._state,
-            to_state=self._state,
-            details=details,
-        )
+        entry = self._entry(event, actor, at, note.label.as_dict(), self._state, details)
         self._history.append(entry)
         return entry
 

@@ -482,17 +482,22 @@ class RequestService:
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _readable(self, uow: UnitOfWork, user: User, request_id: str) -> RequestRecord:
+        return self._seen(uow, access.current(uow, user), request_id)
+
+    @staticmethod
+    def _seen(uow: UnitOfWork, stored: User, request_id: str) -> RequestRecord:
+        """The request's row, once ``stored`` (the user as stored now) may read it."""
         record = uow.requests.get(request_id)
         if record is None:
             raise RequestNotFound(id=request_id)
-        access.may_read(access.current(uow, user), record)
+        access.may_read(stored, record)
         return record
 
     def _step(self, uow: UnitOfWork, user: User, request_id: str) -> Step:
         """The request, locked for this unit of work, once ``user`` (as stored now) may act on it."""
-        self._readable(uow, user, request_id)
-        step = load(uow, self.catalog, self.seal, request_id, lock=True)
         stored = access.current(uow, user)
+        self._seen(uow, stored, request_id)
+        step = load(uow, self.catalog, self.seal, request_id, lock=True)
         access.may_act(stored, step.record)
         step.actor = stored.actor()
         return step
