@@ -31,7 +31,7 @@ from docgen.errors import (
 )
 from docgen.rendering.environment import make_environment
 from docgen.rendering.fetcher import FetchRefused
-from docgen.rendering.qr import qr_svg, verification_url
+from docgen.rendering.qr import qr_alt_text, qr_svg, verification_url
 from docgen.rendering.timelimit import TimeLimitExceeded, time_limit
 
 __all__ = ["FORMATS", "LANGS", "Prepared", "Renderer", "parse_langs"]
@@ -154,7 +154,11 @@ class Renderer:
             "kind": prepared.kind.name,
             "number": prepared.number,
             "verify_url": prepared.verify_url,
-            "qr": Markup(qr_svg(prepared.verify_url)) if prepared.verify_url else None,
+            "qr": (
+                Markup(qr_svg(prepared.verify_url, title=qr_alt_text(prepared.verify_url)))
+                if prepared.verify_url
+                else None
+            ),
             "equivalence_footer": prepared.kind.equivalence_footer,
             "css": self.css(prepared.kind.name) if standalone else None,
             "langs": prepared.langs,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -19,12 +20,18 @@ import qrcode.constants
 
 from docgen.domain.fingerprint import fingerprint
 
-__all__ = ["fingerprint", "qr_png", "qr_svg", "verification_url"]
+__all__ = ["fingerprint", "qr_alt_text", "qr_png", "qr_svg", "verification_url"]
 
 
 def verification_url(base_url: str, number: str, data: Any) -> str:
     """The public address a QR code points to."""
     return f"{base_url.rstrip('/')}/verify/{quote(number, safe='')}?h={fingerprint(data)}"
+
+
+def qr_alt_text(url: str) -> str:
+    """What the code is, for people who cannot see it (bilingual by law, like the footer beside it):
+    the alternative text of the QR figure in tagged (PDF/UA) documents."""
+    return f"Құжатты тексеруге арналған QR-код / QR-код для проверки документа: {url}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -36,8 +43,12 @@ def _matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(row) for row in code.get_matrix())
 
 
-def qr_svg(text: str, size_mm: float = 28.0) -> str:
+def qr_svg(text: str, size_mm: float = 28.0, *, title: str | None = None) -> str:
     """An inline SVG element drawing ``text`` as a QR code with a quiet zone.
+
+    ``title`` is its alternative text: the SVG's ``<title>``, which WeasyPrint
+    writes as the ``/Alt`` of the ``/Figure`` in a tagged PDF, and its
+    ``aria-label`` for HTML output.
 
     Each run of dark modules in a row is one stroked horizontal segment
     (``M x y.5h w``): the shortest path text WeasyPrint has to parse, which
@@ -57,10 +68,12 @@ def qr_svg(text: str, size_mm: float = 28.0) -> str:
                 runs.append(f"M{start + quiet} {y + quiet}.5h{x - start}")
             else:
                 x += 1
+    label = f' aria-label="{escape(title)}"' if title else ""
+    caption = f"<title>{escape(title)}</title>" if title else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img"{label} '
         f'width="{size_mm}mm" height="{size_mm}mm" viewBox="0 0 {side} {side}" '
-        f'shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/>'
+        f'shape-rendering="crispEdges">{caption}<rect width="{side}" height="{side}" fill="#fff"/>'
         f'<path stroke="#000" stroke-width="1" fill="none" d="{"".join(runs)}"/></svg>'
     )
 

@@ -7,9 +7,21 @@ signature, the dominant cost), the signature placeholder has a reserved size
 signer's name and position in Kazakh and Russian - is drawn once with the
 documents' own font and imported into each signed PDF.
 
-Levels: PAdES B-B always; B-T when a timestamp authority is given; the
-CRL of the signer's chain is embedded (B-LT-style validation data) when a
-validation context with revocation information is given.
+Levels: PAdES B-B always; B-T when a timestamp authority is given; B-LT
+when a validation context with revocation information is given: the
+certificates and CRLs of the signer's chain (and of the TSA's) go into the
+document security store (``/DSS``) of the signed revision itself, so the
+signature covers the whole file as issued and viewers (poppler's ``pdfsig``,
+Evince, Okular) say so; a change after signing shows as "not total document
+signed" there and as ``modified`` in ``docgen verify``.
+
+Every signature is a certification signature (DocMDP, no changes): what the
+document's lifecycle adds later - validation data and document timestamps
+(B-LTA) - is all it permits.
+
+A tagged (PDF/UA) document gets its signature field before signing, in the
+same revision, as a ``/Form`` structure element with a description, so the
+signature box stays inside the structure tree.
 """
 
 from __future__ import annotations
@@ -26,11 +38,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils import content, layout
+from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -54,7 +68,10 @@ _NOTICE = _OfflineRevocationNotice()
 #: of the page counter, in PDF points (A4 is 595 x 842).
 SIGNATURE_BOX = (57, 6, 327, 46)
 FIELD_NAME = "DocgenSignature"
+#: Hex digits reserved for the CMS signature (without a timestamp token, it takes about 7000).
 BYTES_RESERVED = 16 * 1024
+#: The signature widget's description (``/Contents``, ``/TU``, and ``/Alt`` of its ``/Form`` element).
+SIGNATURE_DESCRIPTION = "Электрондық цифрлық қолтаңба / Электронная цифровая подпись"
 
 
 @dataclass(frozen=True)
@@ -168,8 +185,17 @@ class DocumentSigner:
             md_algorithm="sha256",
             name=self.identity.name,
             reason="ЭЦҚ-мен қол қойылды / Подписано ЭЦП",
+            # A certification signature: the document may change after signing only by what its
+            # lifecycle adds (validation data, document timestamps), which NO_CHANGES still permits.
+            certify=True,
+            docmdp_permissions=MDPPerm.NO_CHANGES,
             embed_validation_info=validation_context is not None,
             validation_context=validation_context,
+            # The validation data (the signer's and the TSA's chains and CRLs) goes into the signed
+            # revision itself, and no revision follows: viewers then see the whole file signed.
+            dss_settings=DSSContentSettings(
+                placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+            ),
         )
         self.stamp_style = (
             StaticStampStyle(background=_ImportedStamp(stamp_pdf), border_width=0) if stamp_pdf else None
@@ -180,11 +206,17 @@ class DocumentSigner:
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             last_page = int(writer.root["/Pages"]["/Count"]) - 1
-            field = (
+            field: fields.SigFieldSpec | None = (
                 fields.SigFieldSpec(FIELD_NAME, on_page=last_page, box=self.box)
                 if self.stamp_style
                 else fields.SigFieldSpec(FIELD_NAME)
             )
+            if field is not None and "/StructTreeRoot" in writer.root:
+                # Tagged (PDF/UA): the field is made here, in the revision that is signed, and
+                # put in the structure tree; pyHanko then signs the existing field.
+                fields.append_signature_field(writer, field)
+                _tag_signature_widget(writer, field.on_page, self.description)
+                field = None
             pdf_signer = signers.PdfSigner(
                 self.metadata,
                 signer=self.signer,
@@ -200,9 +232,135 @@ class DocumentSigner:
         except Exception as error:
             raise SigningFailed(detail=f"{type(error).__name__}: {error}") from error
 
+    @property
+    def description(self) -> str:
+        """What the signature box is, for assistive technology (bilingual, like the stamp)."""
+        return f"{SIGNATURE_DESCRIPTION}: {self.identity.name}"
+
     def _reserve(self) -> int:
-        # Revocation data and a timestamp token need room of their own.
-        extra = (8 * 1024 if self.metadata.embed_validation_info else 0) + (
-            8 * 1024 if self.timestamper else 0
+        # Hex digits of /Contents, for the CMS alone: the validation data (DSS) is written beside
+        # the signature, in the same revision, not inside it. A timestamp token carries its TSA's
+        # certificates and needs room of its own.
+        return BYTES_RESERVED + (BYTES_RESERVED if self.timestamper else 0)
+
+
+def _tag_signature_widget(writer: IncrementalPdfFileWriter, page_index: int, description: str) -> None:
+    """Put the (just appended) signature field's widget into the structure tree of a tagged PDF.
+
+    PDF/UA (ISO 14289-1, 7.18) wants every annotation in the structure tree and a widget described:
+    the widget gets ``/Contents`` and ``/TU`` and a ``/StructParent`` key; a ``/Form`` element (with
+    ``/Alt``) under the root structure element holds an object reference (``OBJR``) to it; the
+    parent tree maps the key back to that element; the page lists annotations in structure order
+    (``/Tabs /S``).
+    """
+    widget_ref = next(ref for name, _, ref in fields.enumerate_sig_fields(writer) if name == FIELD_NAME)
+    widget = widget_ref.get_object()
+    if "/Kids" in widget:  # a field with a separate widget annotation
+        widget_ref = widget.raw_get("/Kids")[0]
+        widget = widget_ref.get_object()
+    page_ref = writer.find_page_for_modification(page_index)[0]
+    tree = writer.root["/StructTreeRoot"]
+    parent_ref, parent = _root_element(writer, tree)
+    key = _next_parent_tree_key(tree)
+    text = generic.TextStringObject(description)
+    element_ref = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/StructElem"),
+                generic.NameObject("/S"): generic.NameObject("/Form"),
+                generic.NameObject("/P"): parent_ref,
+                generic.NameObject("/Pg"): page_ref,
+                generic.NameObject("/Alt"): text,
+                generic.NameObject("/K"): generic.ArrayObject(
+                    [
+                        generic.DictionaryObject(
+                            {
+                                generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+                                generic.NameObject("/Obj"): widget_ref,
+                                generic.NameObject("/Pg"): page_ref,
+                            }
+                        )
+                    ]
+                ),
+            }
         )
-        return BYTES_RESERVED + extra
+    )
+    kids = parent.get("/K")
+    if isinstance(kids, generic.ArrayObject):
+        kids.append(element_ref)
+        writer.update_container(kids)
+    else:
+        parent[generic.NameObject("/K")] = generic.ArrayObject(
+            [*([parent.raw_get("/K")] if kids is not None else []), element_ref]
+        )
+        writer.update_container(parent)
+    widget[generic.NameObject("/Contents")] = text
+    widget[generic.NameObject("/TU")] = text
+    widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
+    writer.update_container(widget)
+    _add_to_parent_tree(writer, tree, key, element_ref)
+    tree[generic.NameObject("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
+    writer.update_container(tree)
+    page = page_ref.get_object()
+    page[generic.NameObject("/Tabs")] = generic.NameObject("/S")
+    writer.update_container(page)
+
+
+def _root_element(
+    writer: IncrementalPdfFileWriter, tree: generic.DictionaryObject
+) -> tuple[generic.PdfObject, generic.DictionaryObject]:
+    """The document's root structure element (``/Document``), or the structure tree root itself
+    when it has no single root element."""
+    raw = tree.raw_get("/K") if "/K" in tree else None
+    top = raw.get_object() if raw is not None else None
+    reference = top.raw_get(0) if isinstance(top, generic.ArrayObject) and len(top) == 1 else raw
+    if isinstance(reference, generic.IndirectObject):
+        element = reference.get_object()
+        if isinstance(element, generic.DictionaryObject) and "/S" in element:
+            return reference, element
+    return writer.root.raw_get("/StructTreeRoot"), tree
+
+
+def _number_tree_keys(node: generic.DictionaryObject) -> list[int]:
+    keys = [int(node["/Nums"][i]) for i in range(0, len(node.get("/Nums", ())), 2)]
+    kids = node.get("/Kids", generic.ArrayObject())
+    for index in range(len(kids)):
+        keys.extend(_number_tree_keys(kids[index]))
+    return keys
+
+
+def _next_parent_tree_key(tree: generic.DictionaryObject) -> int:
+    used = _number_tree_keys(tree["/ParentTree"]) if "/ParentTree" in tree else []
+    return max([int(tree.get("/ParentTreeNextKey", 0)), *(key + 1 for key in used)])
+
+
+def _add_to_parent_tree(
+    writer: IncrementalPdfFileWriter, tree: generic.DictionaryObject, key: int, value: generic.PdfObject
+) -> None:
+    """Map ``key`` (above every key there) to ``value`` in the structure tree's parent tree."""
+    if "/ParentTree" not in tree:
+        tree[generic.NameObject("/ParentTree")] = writer.add_object(
+            generic.DictionaryObject({generic.NameObject("/Nums"): generic.ArrayObject()})
+        )
+    parent_tree = tree["/ParentTree"]
+    if "/Kids" in parent_tree:  # an intermediate node: a new leaf, last, covers the new key
+        leaf = writer.add_object(
+            generic.DictionaryObject(
+                {
+                    generic.NameObject("/Limits"): generic.ArrayObject(
+                        [generic.NumberObject(key), generic.NumberObject(key)]
+                    ),
+                    generic.NameObject("/Nums"): generic.ArrayObject([generic.NumberObject(key), value]),
+                }
+            )
+        )
+        parent_tree["/Kids"].append(leaf)
+        writer.update_container(parent_tree["/Kids"])
+        return
+    nums = parent_tree.get("/Nums")
+    if not isinstance(nums, generic.ArrayObject):
+        nums = generic.ArrayObject()
+        parent_tree[generic.NameObject("/Nums")] = nums
+    nums.extend([generic.NumberObject(key), value])
+    writer.update_container(nums)
+    writer.update_container(parent_tree)
