@@ -3,11 +3,13 @@
 # the system libraries WeasyPrint loads (Pango, and HarfBuzz's subsetter,
 # without which font subsetting is ~4x slower), then a virtual environment
 # in .venv with docgen and its test tools (pip-audit among them) installed in
-# editable mode.
+# editable mode. poppler-utils (pdfsig) and libnss3-tools (certutil) are for
+# the tests that check signed documents with poppler's validator, as the
+# viewers Evince and Okular do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 poppler-utils libnss3-tools)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
