@@ -21,15 +21,28 @@ Checks run in a fixed order and the first failure is the result:
 4. the messageDigest attribute is the digest of the data and the signature
    over the signed attributes verifies with the certificate's key
    (``bad-signature``);
-5. the certificate chains to a trusted root (``untrusted``);
-6. every certificate of the chain is valid both at the claimed signing time
+5. the certificate chains to a trusted root (``untrusted``). The path is
+   built and validated by pyhanko-certvalidator (RFC 5280, as for the PDF
+   signatures): every issuer must be a CA (basicConstraints) allowed to sign
+   certificates (keyUsage), within its pathLenConstraint and its name
+   constraints; a path that breaks any of these is ``untrusted``. A SHA-1
+   (or weaker) signature or an RSA key under 2048 bits on a certificate of
+   the path is ``weak-algorithm``;
+6. every certificate of the path is valid both at the claimed signing time
    (signingTime) and at the moment of the check (``at``, else now):
    ``expired`` / ``not-yet-valid``;
-7. the CRL of each issuer lists no certificate of the chain (``revoked``);
-   a missing, unreadable, wrongly signed or stale CRL gives
-   ``revocation-unknown``, never a valid result;
+7. at each of those moments, a CRL signed by the issuer of each certificate
+   below the root, current then, says it was not revoked (``revoked``); a
+   missing, unreadable, wrongly signed or stale CRL gives
+   ``revocation-unknown``, never a valid result. A CRL signed by the issuer
+   that lists a certificate of the path makes it ``revoked`` whatever the
+   CRL's age or the revocation's date: the date does not prove when a key
+   was compromised;
 8. the certificate's key usage allows signatures: digitalSignature or
-   nonRepudiation (``key-usage``);
+   nonRepudiation; and its extended key usage, when it has one, names a
+   purpose that covers signed documents (:data:`SIGNING_PURPOSES`: any
+   purpose, e-mail protection, document signing, the national CA's signing
+   purposes), not only, say, serverAuth or timeStamping (``key-usage``);
 9. the IIN (subject serialNumber ``IIN`` + 12 digits) and/or the BIN
    (subject OU ``BIN`` + 12 digits) equal those of the request
    (``identity-mismatch``). They are read as parsed attributes of the
@@ -39,18 +52,21 @@ Checks run in a fixed order and the first failure is the result:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import concurrent.futures
 import datetime as dt
 import hashlib
 import hmac
-import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from asn1crypto import algos, cms, core, keys, pem
+from asn1crypto import crl as asn1_crl
 from asn1crypto import tsp as _tsp  # noqa: F401 - registers CMS attribute names (signing_certificate_v2)
 
 # before any CMSAttributeType is built here: asn1crypto caches its name map on first use,
@@ -62,6 +78,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import (
+    DisallowedAlgorithmError,
+    ExpiredError,
+    InsufficientRevinfoError,
+    InvalidCertificateError,
+    NotYetValidError,
+    PathError,
+    RevokedError,
+    ValidationError,
+)
+from pyhanko_certvalidator.path import ValidationPath
+from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, FreshnessReqType, RevocationCheckingPolicy
+from pyhanko_certvalidator.validate import validate_usage
 
 from docgen.domain.signatures import (
     CONFIRMED,
@@ -76,6 +106,7 @@ __all__ = [
     "CONFIRMED",
     "MESSAGES",
     "REASONS",
+    "SIGNING_PURPOSES",
     "CmsRequestChecker",
     "RequestSignatureCheck",
     "RequestSignatureChecker",
@@ -99,11 +130,10 @@ _WEAK_DIGESTS = {"md2": "MD2", "md5": "MD5", "sha1": "SHA-1", "sha224": "SHA-224
 _SIGNATURE_MECHANISMS = ("rsassa_pkcs1v15", "rsassa_pss", "ecdsa")
 _CURVES = ("secp256r1", "secp384r1", "secp521r1")
 _MIN_RSA_BITS = 2048
-_MAX_CHAIN = 8
-_CLOCK_SKEW = dt.timedelta(minutes=5)
 _IIN = re.compile(r"IIN([0-9]{12})")
 _BIN = re.compile(r"BIN([0-9]{12})")
 _NUMBER = re.compile(r"[0-9]{12}")
+_T = TypeVar("_T")
 _PEM_CRL = re.compile(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.DOTALL)
 
 
@@ -160,20 +190,21 @@ class TrustStore:
         return cls(roots=tuple(roots), crls=crls)
 
 
-def _load_crls(blobs: Iterable[bytes]) -> list[x509.CertificateRevocationList]:
+def _load_crls(blobs: Iterable[bytes]) -> tuple[asn1_crl.CertificateList, ...]:
     """Every CRL that parses; damaged ones count as absent."""
     result = []
     for blob in blobs:
         parts = _PEM_CRL.findall(blob) if b"-----BEGIN" in blob else [blob]
         for part in parts:
             try:
-                pem_block = part.startswith(b"-----")
-                crl = x509.load_pem_x509_crl(part) if pem_block else x509.load_der_x509_crl(part)
-                crl.extensions  # noqa: B018 - parse now: a damaged CRL counts as no CRL
-            except ValueError:
+                der = bytes(pem.unarmor(part)[2]) if part.startswith(b"-----") else part
+                crl = asn1_crl.CertificateList.load(der, strict=True)
+                crl.native  # noqa: B018 - parse now: a damaged CRL counts as no CRL
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
+                del error
                 continue
             result.append(crl)
-    return result
+    return tuple(result)
 
 
 # -- making a signature ----------------------------------------------------------------------------
@@ -534,123 +565,162 @@ def _verify_signature(parsed: _Parsed, data: bytes, certificate: x509.Certificat
         raise _Failure("bad-signature") from error
 
 
-def _issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+# -- the certificate path (pyhanko-certvalidator) ----------------------------------------------------
+
+#: Extended key usages that allow a request signature (when the certificate names any): any purpose,
+#: e-mail protection (signed documents, as the national CA's signing certificates carry it), document
+#: signing (RFC 9336, Microsoft, Adobe) and the national CA's individual / legal-entity signing OIDs.
+SIGNING_PURPOSES = frozenset(
+    {
+        "2.5.29.37.0",
+        "1.3.6.1.5.5.7.3.4",
+        "1.3.6.1.5.5.7.3.36",
+        "1.3.6.1.4.1.311.10.3.12",
+        "1.2.840.113583.1.1.5",
+        "1.2.398.3.3.4.1.1",
+        "1.2.398.3.3.4.1.2",
+    }
+)
+#: Hash algorithms that certvalidator must refuse on the certificates and CRLs of the path.
+_WEAK_PATH_HASHES = frozenset(_WEAK_DIGESTS)
+#: A tolerance that makes every validity period and CRL age acceptable (:meth:`_PathInput.listed`).
+_ANY_TIME = dt.timedelta(days=365 * 100)
+#: Revocation data of any age: a stale CRL still proves a revocation it lists.
+_ANY_AGE = CertRevTrustPolicy(
+    RevocationCheckingPolicy.from_legacy("require"),
+    freshness=_ANY_TIME,
+    freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
+)
+
+
+def _run_async(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run certvalidator's coroutine to its end, also when called from a running event loop."""
     try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@dataclass(frozen=True)
+class _PathInput:
+    """What a path is built from: the signer's certificate, the CMS's other certificates, the trust."""
+
+    certificate: asn1_x509.Certificate
+    others: tuple[asn1_x509.Certificate, ...]
+    roots: tuple[asn1_x509.Certificate, ...]
+    crls: tuple[asn1_crl.CertificateList, ...]
+
+    def _validate(self, context: ValidationContext) -> ValidationPath:
+        validator = CertificateValidator(self.certificate, validation_context=context)
+        return _run_async(validator.async_validate_path())
+
+    def validate(self, moment: dt.datetime, *, checked_at: dt.datetime) -> ValidationPath:
+        """The path validated at ``moment``, with revocation data current then; certvalidator's
+        error otherwise."""
+        return self._validate(
+            ValidationContext(
+                trust_roots=list(self.roots),
+                other_certs=list(self.others),
+                crls=list(self.crls),
+                allow_fetching=False,
+                revocation_mode="require",
+                # a CRL published after a past moment still says whether the certificate was revoked then
+                retroactive_revinfo=moment < checked_at,
+                moment=moment,
+                weak_hash_algos=_WEAK_PATH_HASHES,
+            )
+        )
+
+    def listed(self) -> bool:
+        """Whether a CRL signed by the issuer of a certificate of the path lists it, whatever the
+        CRL's age and the revocation's date (a date does not prove when a key was compromised)."""
+        context = ValidationContext(
+            trust_roots=list(self.roots),
+            other_certs=list(self.others),
+            crls=list(self.crls),
+            allow_fetching=False,
+            revinfo_policy=_ANY_AGE,
+            time_tolerance=_ANY_TIME,  # validity is judged at the moments of the check, not here
+            weak_hash_algos=_WEAK_PATH_HASHES,
+        )
+        try:
+            self._validate(context)
+        except RevokedError:
+            return True
+        except (ValidationError, PathError):
+            return False
         return False
-    return True
 
 
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
-    except x509.ExtensionNotFound:
-        return False
-    if not constraints.ca:
-        return False
-    try:
-        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return True
-    return usage.key_cert_sign
+def _path_failure(error: Exception, path: _PathInput) -> _Failure:
+    """certvalidator's error as a reason code (the more specific classes first)."""
+    if isinstance(error, RevokedError):
+        return _Failure("revoked")
+    if isinstance(error, InsufficientRevinfoError):
+        # a missing, unverifiable or stale CRL; one that lists the certificate still proves the revocation
+        return _Failure("revoked" if path.listed() else "revocation-unknown")
+    if isinstance(error, ExpiredError):
+        return _Failure("expired")
+    if isinstance(error, NotYetValidError):
+        return _Failure("not-yet-valid")
+    if isinstance(error, DisallowedAlgorithmError):
+        return _Failure("weak-algorithm", _weak_in(path) or "SHA-1")
+    # PathBuildingError: no path to a trusted root. PathValidationError and the rest: a path through a
+    # certificate that is no CA, beyond a CA's path length or outside its name constraints, with a bad
+    # signature or an unknown critical extension; InvalidCertificateError: an untrusted self-signed one
+    return _Failure("untrusted")
 
 
-def _chain(
-    certificate: x509.Certificate, pool: Sequence[x509.Certificate], roots: Sequence[x509.Certificate]
-) -> list[x509.Certificate]:
-    """The path from ``certificate`` to a trusted root (the root last), or ``untrusted``."""
-
-    def extend(path: list[x509.Certificate]) -> list[x509.Certificate] | None:
-        current = path[-1]
-        if current in roots:
-            return path
-        for root in roots:
-            if _issued_by(current, root):
-                return [*path, root]
-        if len(path) >= _MAX_CHAIN:
-            return None
-        for candidate in pool:
-            if candidate in path or not _is_ca(candidate) or not _issued_by(current, candidate):
-                continue
-            found = extend([*path, candidate])
-            if found is not None:
-                return found
-        return None
-
-    path = extend([certificate])
-    if path is None:
-        raise _Failure("untrusted")
-    for link in path[1:-1]:
-        _check_certificate_strength(asn1_x509.Certificate.load(link.public_bytes(serialization.Encoding.DER)))
-    return path
+def _weak_in(path: _PathInput) -> str | None:
+    """The weak algorithm certvalidator refused, for the message."""
+    for certificate in (*path.others, *path.roots):
+        try:
+            _check_certificate_strength(certificate)
+        except _Failure as failure:
+            return failure.algorithm
+    for crl in path.crls:
+        name = crl["signature_algorithm"].hash_algo
+        if name in _WEAK_DIGESTS:
+            return _WEAK_DIGESTS[name]
+    return None
 
 
-def _check_validity(chain: Sequence[x509.Certificate], moments: Sequence[dt.datetime]) -> None:
+def _check_path(path: _PathInput, moments: Sequence[dt.datetime], checked_at: dt.datetime) -> None:
+    """The signer's certificate chains to a trusted root - the issuers CAs (basicConstraints) allowed
+    to sign certificates (keyUsage), within their path length and name constraints - and every
+    certificate of the path is valid and not revoked at each of ``moments``, with revocation data
+    current then; and no CRL lists a certificate of the path, whatever the revocation's date."""
+    validated = None
     for moment in moments:
-        for certificate in chain:
-            if moment < certificate.not_valid_before_utc:
-                raise _Failure("not-yet-valid")
-            if moment > certificate.not_valid_after_utc:
-                raise _Failure("expired")
+        try:
+            validated = path.validate(moment, checked_at=checked_at)
+        except (ValidationError, PathError) as error:
+            raise _path_failure(error, path) from error
+    if validated is None:  # pragma: no cover - there is always a moment
+        raise _Failure("untrusted")
+    for authority in list(validated.iter_certs(include_root=False))[:-1]:
+        _check_certificate_strength(authority)
+    if path.listed():
+        raise _Failure("revoked")
 
 
-_CRL_EXTENSIONS_UNDERSTOOD = {
-    x509.oid.ExtensionOID.CRL_NUMBER,
-    x509.oid.ExtensionOID.AUTHORITY_KEY_IDENTIFIER,
-}
-_CRL_EXTENSIONS_PARTIAL = {
-    x509.oid.ExtensionOID.DELTA_CRL_INDICATOR,
-    x509.oid.ExtensionOID.ISSUING_DISTRIBUTION_POINT,
-}
-
-
-def _check_revocation(
-    chain: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList], now: dt.datetime
-) -> None:
-    """Each certificate below the root must be checked against a fresh CRL signed by its issuer."""
-    unknown = False
-    for certificate, issuer in itertools.pairwise(chain):
-        signed = [
-            crl
-            for crl in crls
-            if crl.issuer == certificate.issuer and _crl_signed_by(crl, issuer.public_key())
-        ]
-        if any(crl.get_revoked_certificate_by_serial_number(certificate.serial_number) for crl in signed):
-            raise _Failure("revoked")
-        if not any(_usable(crl, now) for crl in signed):
-            unknown = True
-    if unknown:
-        raise _Failure("revocation-unknown")
-
-
-def _crl_signed_by(crl: x509.CertificateRevocationList, key: object) -> bool:
+def _allows(certificate: asn1_x509.Certificate, key_usage: set[str], extended: set[str]) -> bool:
     try:
-        return crl.is_signature_valid(key)  # type: ignore[arg-type]
-    except (TypeError, ValueError, UnsupportedAlgorithm):
+        validate_usage(certificate, key_usage, extended, True)
+    except InvalidCertificateError:
         return False
-
-
-def _usable(crl: x509.CertificateRevocationList, now: dt.datetime) -> bool:
-    """A complete CRL (no delta, no partial scope, no unknown critical extension) fresh at ``now``."""
-    next_update = crl.next_update_utc
-    if next_update is None or next_update < now or crl.last_update_utc > now + _CLOCK_SKEW:
-        return False
-    for extension in crl.extensions:
-        if extension.oid in _CRL_EXTENSIONS_PARTIAL:
-            return False
-        if extension.critical and extension.oid not in _CRL_EXTENSIONS_UNDERSTOOD:
-            return False
     return True
 
 
-def _check_key_usage(certificate: x509.Certificate) -> None:
-    """digitalSignature or nonRepudiation; a certificate without key usage is not taken as a signing one."""
-    try:
-        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound as error:
-        raise _Failure("key-usage") from error
-    if not (usage.digital_signature or usage.content_commitment):
+def _check_usage(certificate: asn1_x509.Certificate) -> None:
+    """Key usage digitalSignature or nonRepudiation (a certificate without key usage is not taken as a
+    signing one); an extended key usage, when present, names a purpose that covers signing documents."""
+    if not any(_allows(certificate, {usage}, set()) for usage in ("digital_signature", "non_repudiation")):
+        raise _Failure("key-usage")
+    purposes = (asn1_x509.KeyPurposeId(purpose).native for purpose in sorted(SIGNING_PURPOSES))
+    if not any(_allows(certificate, set(), {purpose}) for purpose in purposes):
         raise _Failure("key-usage")
 
 
@@ -746,17 +816,27 @@ class CmsRequestChecker(RequestSignatureChecker):
             raise _Failure("bad-signature")
         certificate = signer.certificate
         _verify_signature(parsed, data, certificate, signer)
-        pool = []
+        others = []
         for item in parsed.certificates:
+            if item is parsed.signer_certificate:
+                continue
             try:
-                pool.append(x509.load_der_x509_certificate(item.dump()))
+                x509.load_der_x509_certificate(item.dump())  # what cryptography cannot read is left out
             except ValueError:
                 continue
-        chain = _chain(certificate, pool, self.trust.roots)
+            others.append(item)
+        path = _PathInput(
+            certificate=parsed.signer_certificate,
+            others=tuple(others),
+            roots=tuple(
+                asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))
+                for root in self.trust.roots
+            ),
+            crls=_load_crls(self.trust.crls),
+        )
         moments = [moment] if signer.signed_at is None else [signer.signed_at, moment]
-        _check_validity(chain, moments)
-        _check_revocation(chain, _load_crls(self.trust.crls), checked_at)
-        _check_key_usage(certificate)
+        _check_path(path, moments, checked_at)
+        _check_usage(parsed.signer_certificate)
         _check_identity(certificate, iin, bin)
 
     @staticmethod
