@@ -55,6 +55,9 @@ def test_the_signature_is_pades_with_revocation_data_embedded(signed: bytes) -> 
     assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     dss = reader.root["/DSS"]
     assert len(dss["/CRLs"]) >= 1 and len(dss["/Certs"]) >= 1
+    # in the signed revision itself: nothing follows the signature, so it covers the whole file
+    assert embedded.signed_revision == reader.xrefs.total_revisions - 1
+    assert embedded.byte_range[-2] + embedded.byte_range[-1] == len(signed)
 
 
 def test_the_signature_is_visible_on_the_last_page(signed: bytes) -> None:
