@@ -44,9 +44,10 @@ def _moment(value: str, option: str) -> dt.datetime:
 
 
 def _serial(value: str) -> int:
-    """A serial number in hex (as ``list`` shows it, ``0x`` allowed), or decimal with a ``d`` prefix."""
+    """A serial number in hex, as ``list`` shows it (either case, ``0x`` allowed). Never decimal: a
+    hex serial may start with ``d`` or hold only digits, so no prefix could tell the two apart."""
     try:
-        return int(value[1:]) if value.startswith("d") else int(value.removeprefix("0x"), 16)
+        return int(value.strip().lower().removeprefix("0x"), 16)
     except ValueError:
         fail(
             InvalidData(
@@ -176,8 +177,8 @@ def signers_add(
 @click.option("--date", "date", help="When the official stopped signing (ISO 8601). Default: now.")
 @json_flag("Print the ended period(s) as JSON.")
 def signers_end(folder: Path, serial: str, date: str | None, as_json: bool) -> None:
-    """End the signing period of the official whose certificate has SERIAL (hex, or decimal with a
-    'd' prefix), e.g. because they left office: their signatures after DATE are
+    """End the signing period of the official whose certificate has SERIAL (hex, as ``list`` shows
+    it), e.g. because they left office: their signatures after DATE are
     ``unauthorized-signer``. A bare date is the start of that day (UTC)."""
     from docgen.signing.signers import end_official
 

@@ -321,3 +321,13 @@ def test_a_license_signed_after_the_official_left_office_does_not_verify(
     (signature,) = after.signatures
     assert "unauthorized-signer" in signature.reasons
     assert signature.trusted and signature.intact, "only the register refuses it"
+
+
+@pytest.mark.parametrize(
+    ("given", "serial"), [("d1", 0xD1), ("D1", 0xD1), ("0xab", 0xAB), ("12", 0x12), (" 7F ", 0x7F)]
+)
+def test_serials_are_hex_as_list_shows_them(given: str, serial: int) -> None:
+    """A serial starting with ``d`` (a random hex serial does, one time in sixteen) is not decimal."""
+    from docgen.cli.signers import _serial
+
+    assert _serial(given) == serial
