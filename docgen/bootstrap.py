@@ -18,12 +18,15 @@ from docgen.domain.deadlines import WorkingCalendar
 from docgen.domain.ports import Clock, NotaryRegistry, PaymentGateway, StateRegistry, SystemClock
 from docgen.domain.seal import Seal
 from docgen.domain.signatures import RequestSignatureChecker
+from docgen.errors import SigningFailed
+from docgen.services.archive import ArchiveService
 from docgen.services.audit import AuditService
 from docgen.services.documents import DocumentService
 from docgen.services.issuing import Issuer
 from docgen.services.ports import (
     AttachmentStore,
     DocumentRenderer,
+    DocumentTimestamper,
     PasswordHasher,
     Signers,
     UnitOfWorkFactory,
@@ -62,6 +65,8 @@ class Application:
     registry: StateRegistry
     engine: Any = None
     """The SQLAlchemy engine when built by :func:`build` (for ``upgrade`` and the demo records)."""
+    archive: ArchiveService | None = None
+    """Document timestamps on stored documents (``docgen archive-timestamp``)."""
 
     def upgrade(self) -> None:
         """Create or migrate the database schema (idempotent)."""
@@ -87,6 +92,7 @@ def assemble(
     seal: Seal,
     clock: Clock | None = None,
     engine: Any = None,
+    timestamper: DocumentTimestamper | None = None,
 ) -> Application:
     """The use cases wired over the given adapters (the tests give fakes)."""
     clock = clock or SystemClock()
@@ -114,7 +120,15 @@ def assemble(
         gateway=gateway,
         registry=registry,
         engine=engine,
+        archive=ArchiveService(uow, catalog, timestamper or _NoTimestamper(), clock, seal),
     )
+
+
+class _NoTimestamper(DocumentTimestamper):
+    """Where no timestamp authority was given: document timestamps are refused, bilingually."""
+
+    def timestamp(self, pdf: bytes) -> bytes:
+        raise SigningFailed(detail="no timestamp authority configured")
 
 
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Application:
@@ -129,7 +143,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
     from docgen.adapters.outside import LocalNotary, SandboxGateway, local_secret
     from docgen.adapters.passwords import Argon2Hasher
     from docgen.adapters.rendering import TemplateRenderer
-    from docgen.adapters.signing import LazyRequestChecker, PadesSigners, ProviderSigners
+    from docgen.adapters.signing import LazyRequestChecker, PadesArchiver, PadesSigners, ProviderSigners
 
     settings = settings or load()
     engine: Engine = make_engine(settings.database_url or _sqlite_url(settings))
@@ -162,6 +176,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         ),
         clock=clock,
         engine=engine,
+        timestamper=PadesArchiver(settings.signing),
     )
 
 

@@ -63,6 +63,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> RenderSettings:
     )
 
 
+#: ``DOCGEN_TSA`` when unset: the PKI folder's development timestamp authority.
+DEFAULT_TSA = "local"
+#: ``DOCGEN_TSA`` values that turn timestamps off.
+NO_TSA = frozenset({"none", "off", "0", "no", "false"})
+
+
 @dataclass(frozen=True)
 class SigningSettings:
     """Where trust and keys live, and how documents are signed."""
@@ -74,20 +80,25 @@ class SigningSettings:
     """Password of the providers' PKCS#12 files (the development PKI uses ``demo``)."""
 
     tsa: str | None = None
-    """``None`` for PAdES B-B; ``local`` (the PKI's demo timestamp authority) or a TSA URL for B-T."""
+    """``None`` for PAdES B-B; ``local`` (the PKI's demo timestamp authority, ``tsa.p12``) or a TSA URL
+    for B-T. :func:`load_signing_settings` makes ``local`` the default when ``DOCGEN_TSA`` is unset
+    (``DOCGEN_TSA=none`` turns timestamps off); built by hand, these settings sign B-B unless told."""
 
     embed_revocation: bool = True
     """Embed the CRL of the signer's chain in the signed PDF, for long-term validation."""
 
 
 def load_signing_settings(environ: Mapping[str, str] | None = None) -> SigningSettings:
-    """Signing settings from defaults, then ``DOCGEN_PKI_DIR``, ``DOCGEN_KEY_PASSWORD``, ``DOCGEN_TSA``."""
+    """Signing settings from defaults, then ``DOCGEN_PKI_DIR``, ``DOCGEN_KEY_PASSWORD``, ``DOCGEN_TSA``
+    (unset or empty: ``local``, the PKI folder's timestamp authority, so every issued document is
+    PAdES B-T and B-LT; ``none``, ``off``, ``0`` or ``no``: no timestamp, B-B; else a TSA's URL)."""
     env = os.environ if environ is None else environ
     defaults = SigningSettings()
+    tsa = (env.get("DOCGEN_TSA") or "").strip() or DEFAULT_TSA
     return SigningSettings(
         pki_dir=Path(env.get("DOCGEN_PKI_DIR", defaults.pki_dir)),
         key_password=env.get("DOCGEN_KEY_PASSWORD", defaults.key_password),
-        tsa=env.get("DOCGEN_TSA") or None,
+        tsa=None if tsa.lower() in NO_TSA else tsa,
         embed_revocation=env.get("DOCGEN_EMBED_REVOCATION", "1") not in ("0", "false", "no"),
     )
 

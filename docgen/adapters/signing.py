@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.config import SigningSettings, load_settings, load_signing_settings
 from docgen.domain.signatures import RequestSignatureCheck, RequestSignatureChecker
-from docgen.errors import SignerCertificateRefused
+from docgen.errors import SignerCertificateRefused, SigningFailed
 from docgen.rendering.core import Renderer
-from docgen.services.ports import Official, Signers
+from docgen.services.ports import DocumentTimestamper, Official, Signers
 
 if TYPE_CHECKING:
     from docgen.signing.pades import DocumentSigner
 
-__all__ = ["LazyRequestChecker", "PadesSigners", "ProviderSigners"]
+__all__ = ["LazyRequestChecker", "PadesArchiver", "PadesSigners", "ProviderSigners"]
 
 
 class ProviderSigners:
@@ -47,11 +47,15 @@ class ProviderSigners:
         expired, not yet valid or revoked at ``moment`` (now), or whose revocation status cannot be
         known: the PKI folder's CRL must be readable, signed by the certificate's issuer and fresh.
         Checked before every signature (the certificate may expire while the process runs), whatever
-        ``embed_revocation`` says."""
+        ``embed_revocation`` says. When the PKI folder holds the signers' register, the certificate
+        must also be a registered signing official's of provider ``code`` at ``moment``: a document
+        signed otherwise would fail ``docgen verify`` with ``unauthorized-signer``."""
         certificate = _certificate(self.for_provider(code).signer)
         now = moment or dt.datetime.now(dt.UTC)
-        problem = _validity_problem(certificate, now) or _revocation_problem(
-            certificate, self.settings.pki_dir, now
+        problem = (
+            _validity_problem(certificate, now)
+            or _revocation_problem(certificate, self.settings.pki_dir, now)
+            or _authority_problem(certificate, self.settings.pki_dir, code, now)
         )
         if problem is not None:
             raise SignerCertificateRefused(
@@ -135,6 +139,23 @@ def _revocation_problem(certificate: Any, pki_dir: Path, now: dt.datetime) -> di
     return unknown
 
 
+def _authority_problem(certificate: Any, pki_dir: Path, code: str, now: dt.datetime) -> dict[str, str] | None:
+    """Why ``certificate`` may not sign for ``code`` at ``now`` by the folder's signers' register
+    (``None`` when it may, or when the folder has no register)."""
+    from docgen.signing.signers import load_register
+
+    register = load_register(pki_dir)
+    if register is None:
+        return None
+    _, why_not = register.authority(certificate, now, code)
+    if why_not is None:
+        return None
+    return {
+        "kk": f"сертификат қол қоюшылар тізілімінде бұл провайдердің уәкілетті тұлғасы емес ({why_not})",
+        "ru": f"сертификат не принадлежит уполномоченному лицу поставщика по реестру подписантов ({why_not})",
+    }
+
+
 class PadesSigners(Signers):
     """The :class:`~docgen.services.ports.Signers` port over the providers' PKCS#12 keys."""
 
@@ -147,6 +168,27 @@ class PadesSigners(Signers):
 
     def sign(self, provider: str, pdf: bytes) -> bytes:
         return self.providers.sign(provider, pdf)
+
+
+class PadesArchiver(DocumentTimestamper):
+    """The :class:`~docgen.services.ports.DocumentTimestamper` port: document timestamps (PAdES
+    B-LTA) from the configured timestamp authority (``DOCGEN_TSA``), with validation data from the
+    PKI folder."""
+
+    def __init__(self, settings: SigningSettings | None = None) -> None:
+        self.settings = settings or load_signing_settings()
+        self._timestamper: Any = None
+
+    def timestamp(self, pdf: bytes) -> bytes:
+        from docgen.signing.archive import add_archive_timestamp
+        from docgen.signing.trust import validation_context
+
+        if self._timestamper is None:
+            self._timestamper = ProviderSigners(self.settings)._timestamper()
+        if self._timestamper is None:
+            raise SigningFailed(detail="a document timestamp needs a timestamp authority (DOCGEN_TSA=none)")
+        pki = self.settings.pki_dir
+        return add_archive_timestamp(pdf, self._timestamper, lambda: validation_context(pki))
 
 
 class LazyRequestChecker(RequestSignatureChecker):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli import admin, deadlines, registry, render, request_signature, requests, signing
+from docgen.cli import admin, archive, deadlines, registry, render, request_signature, requests, signing
 
 __all__ = ["main"]
 
@@ -43,6 +43,7 @@ _COMMANDS: tuple[click.Command, ...] = (
     signing.pki,
     signing.sign_command,
     signing.verify_command,
+    archive.archive_timestamp_command,
     # the applicant's signature on requests
     request_signature.sign_request_command,
     request_signature.verify_request_command,

@@ -48,13 +48,37 @@ def pki_init(folder: Path, force: bool) -> None:
 @pki.command("revoke")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("serial")
-def pki_revoke(folder: Path, serial: str) -> None:
-    """Add the certificate with SERIAL (hex, or decimal with a 'd' prefix) to FOLDER's CRL."""
+@click.option(
+    "--reason",
+    type=click.Choice(["key-compromise", "affiliation-changed", "superseded", "cessation-of-operation"]),
+    help="The CRLReason recorded; without it the entry has none (read as unspecified).",
+)
+@click.option(
+    "--date",
+    "when",
+    help="ISO 8601 date or time: the key's compromise (key-compromise: also the entry's InvalidityDate), "
+    "or when the official left office; default now. Signatures timestamped before it stay valid.",
+)
+def pki_revoke(folder: Path, serial: str, reason: str | None, when: str | None) -> None:
+    """Add the certificate with SERIAL (hex, or decimal with a 'd' prefix) to FOLDER's CRL; earlier
+    entries keep their dates and reasons."""
+    import datetime as dt
+
     from docgen.signing.pki import LocalPki
 
     number = int(serial[1:]) if serial.startswith("d") else int(serial.removeprefix("0x"), 16)
-    LocalPki(folder).revoke(number)
-    click.echo(f"revoked {number:X}; {folder / 'crl.pem'} re-signed")
+    moment = None
+    if when:
+        try:
+            moment = dt.datetime.fromisoformat(when)
+        except ValueError as error:
+            problem = f"{when!r} is not an ISO 8601 date or time"
+            raise click.BadParameter(problem, param_hint="--date") from error
+    entry = LocalPki(folder).revoke(number, reason, moment)
+    click.echo(
+        f"revoked {number:X} ({entry.reason or 'no reason'}) as of {entry.revoked_at.isoformat()}; "
+        f"{folder / 'crl.pem'} re-signed"
+    )
 
 
 @click.command("sign")
@@ -92,7 +116,7 @@ def verify_command(
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted, unmodified and
     (when the PKI folder has a signers' register) by a registered official - of the provider that
     issued document NUMBER, with --number."""
-    from docgen.signing.verify import DOCUMENT_REASONS, REASONS, verify_pdf
+    from docgen.signing.verify import DOCUMENT_REASONS, REASONS, VALIDATION_TIME_SOURCES, verify_pdf
 
     status = provider = None
     if number:
@@ -121,10 +145,21 @@ def verify_command(
                 f"{f'; official of {item.provider}' if item.authorized else ''}"
                 f" [{item.summary}]"
             )
+            if item.validation_time:
+                click.echo(
+                    f"{item.field}: judged at {item.validation_time} ({item.validation_time_source}: "
+                    f"{VALIDATION_TIME_SOURCES.get(item.validation_time_source or '', '')})"
+                )
             for code in item.reasons:
                 click.echo(f"{item.field}: {code}: {REASONS.get(code, code)}")
             if item.message:
                 click.echo(f"{item.field}: unauthorized-signer: {item.message}")
+        for stamp in result.timestamps:
+            click.echo(
+                f"{stamp.field}: document timestamp {stamp.time or 'time unknown'}; "
+                f"{'intact' if stamp.intact else 'NOT INTACT'}; "
+                f"{'trusted' if stamp.trusted else 'NOT trusted'} at {stamp.checked_at} [{stamp.summary}]"
+            )
         if result.signer_authority:
             click.echo(result.signer_authority)
         if result.sha256_matches is not None:

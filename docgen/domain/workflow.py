@@ -252,7 +252,8 @@ class Outcome:
 class Note:
     """What is recorded in a request's history without moving it on: a document attached to the
     draft, the payment order opened, an issued document handed over or downloaded, a change of
-    the license's registry status. Each says who may record it and in which states."""
+    the license's registry status, a new document timestamp on an issued document (its new file's
+    SHA-256). Each says who may record it and in which states."""
 
     event: str
     label: Text
@@ -301,6 +302,13 @@ NOTES: dict[str, Note] = {
             ("clerk",),
             (ISSUED,),
             ("document", "status", "reason"),
+        ),
+        Note(
+            "archive-timestamp",
+            Text("Құжатқа мұрағаттық уақыт белгісін қою", "Архивная метка времени на документе"),
+            ("system",),
+            (ISSUED, REFUSED),
+            ("document", "document_sha256", "previous_sha256"),
         ),
     )
 }

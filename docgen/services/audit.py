@@ -6,7 +6,8 @@ What is checked, request by request and then across them:
 - it replays through the workflow, and the row agrees with it: the sealed head (entries cut off
   the end, or rewritten with the chain recomputed, cannot carry the audit key's seal), whose the
   request is, its data's digest, its state and number (``row-altered``);
-- every document is named, with its SHA-256, by the history entry that issued it, and every
+- every document is named, with its SHA-256, by the history entry that issued it (or, once a
+  document timestamp was added, by the ``archive-timestamp`` entry of its newest file), and every
   document the history names is there (``orphan-document``, ``altered-document``,
   ``missing-document``);
 - every registry status is the one the history's decisions and status changes lead to
@@ -138,6 +139,11 @@ def _documents(
         for e in request.history
         if e.event in ("issue", "refuse") and "document" in e.details
     }
+    # a document timestamp added later (``docgen archive-timestamp``) gives the document a new file
+    current = {number: entry.details.get("document_sha256") for number, entry in named.items()}
+    for e in request.history:
+        if e.event == "archive-timestamp" and e.details.get("document") in current:
+            current[e.details["document"]] = e.details.get("document_sha256")
     books.events += [e for e in request.history if e.event in ("issue", "refuse", "registry-status")]
     for document in stored:
         entry = named.get(document.number)
@@ -146,7 +152,7 @@ def _documents(
                 _finding("orphan-document", _same(document.number), id=record.id, number=document.number)
             )
         elif (
-            entry.details.get("document_sha256") != document.sha256
+            current.get(document.number) != document.sha256
             or hashlib.sha256(document.pdf).hexdigest() != document.sha256
         ):
             found.append(

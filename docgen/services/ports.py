@@ -29,6 +29,7 @@ __all__ = [
     "Counters",
     "DocumentRecord",
     "DocumentRenderer",
+    "DocumentTimestamper",
     "Documents",
     "NewDocument",
     "Official",
@@ -188,6 +189,16 @@ class Documents(ABC):
     def set_status(self, document_id: str, status: str, at: dt.datetime) -> None:
         """Change a document's registry status (the document itself never changes)."""
 
+    def add_file(self, document_id: str, pdf: bytes, sha256: str, at: dt.datetime) -> None:
+        """Keep a later file of the document: the same signed document with a document timestamp
+        and validation data added (PAdES B-LTA). The earlier files stay stored; the record's ``pdf``
+        and ``sha256`` are the newest file's from then on."""
+        raise NotImplementedError
+
+    def numbers(self) -> list[str]:
+        """Every stored document's number, oldest first."""
+        raise NotImplementedError
+
 
 class Users(ABC):
     @abstractmethod
@@ -288,6 +299,15 @@ class Signers(ABC):
 
     @abstractmethod
     def sign(self, provider: str, pdf: bytes) -> bytes: ...
+
+
+class DocumentTimestamper(ABC):
+    """Document timestamps on signed PDFs (PAdES B-LTA)."""
+
+    @abstractmethod
+    def timestamp(self, pdf: bytes) -> bytes:
+        """``pdf`` with the validation data of its signatures and timestamps brought up to date and a
+        new document timestamp over all of it, in incremental updates (the signatures stay intact)."""
 
 
 class PasswordHasher(ABC):

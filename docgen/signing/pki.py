@@ -35,9 +35,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = [
     "DEMO_PASSWORD",
+    "KEY_COMPROMISE",
+    "REVOCATION_REASONS",
     "UPPER_BOUNDS",
     "KeyPair",
     "LocalPki",
+    "Revocation",
     "Subject",
     "demo_applicants",
     "demo_provider_bin",
@@ -292,14 +295,27 @@ class LocalPki:
         return path
 
     # -- revocation ---------------------------------------------------------------
-    def revoked_serials(self) -> list[int]:
+    def revocations(self) -> list[Revocation]:
+        """The CRL's entries, each with its date, reason and invalidity date as recorded."""
         crl = x509.load_pem_x509_crl(self.crl_path.read_bytes())
-        return [entry.serial_number for entry in crl]
+        return [Revocation.of(entry) for entry in crl]
 
-    def write_crl(self, serials: Iterable[int], next_update: dt.datetime | None = None) -> None:
-        """Sign and write the CRL listing ``serials`` (``next_update`` for stale-CRL tests)."""
+    def revoked_serials(self) -> list[int]:
+        return [entry.serial for entry in self.revocations()]
+
+    def write_crl(self, entries: Iterable[int | Revocation], next_update: dt.datetime | None = None) -> None:
+        """Sign and write the CRL listing ``entries`` (``next_update`` for stale-CRL tests).
+
+        A serial given as a number keeps the entry the current CRL has for it - its revocation date,
+        reason and invalidity date - or is revoked now, without a reason, when it is new: re-signing
+        never re-dates an earlier revocation."""
         root = self.root()
         now = _now()
+        known = {entry.serial: entry for entry in self._current()}
+        chosen: dict[int, Revocation] = {}
+        for item in entries:
+            entry = item if isinstance(item, Revocation) else known.get(item) or Revocation(item, now)
+            chosen[entry.serial] = entry
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(root.certificate.subject)
@@ -311,16 +327,95 @@ class LocalPki:
                 critical=False,
             )
         )
-        for serial in sorted(set(serials)):
-            builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
-            )
+        for serial in sorted(chosen):
+            builder = builder.add_revoked_certificate(chosen[serial].build())
         crl = builder.sign(root.key, hashes.SHA256())
         self.crl_path.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
 
-    def revoke(self, serial: int) -> None:
-        """Add ``serial`` to the CRL (re-signed, fresh next update)."""
-        self.write_crl([*self.revoked_serials(), serial])
+    def _current(self) -> list[Revocation]:
+        try:
+            return self.revocations()
+        except (OSError, ValueError):
+            return []
+
+    def revoke(self, serial: int, reason: str | None = None, date: dt.datetime | None = None) -> Revocation:
+        """Add ``serial`` to the CRL (re-signed, fresh next update; earlier entries kept as they were).
+
+        ``reason``: one of :data:`REVOCATION_REASONS`. ``date``: when the certificate stopped being
+        trustworthy - for ``key-compromise`` the (known or suspected) compromise, recorded both as
+        the entry's revocation date and in its InvalidityDate extension, so that validators which
+        read only the revocation date (pyHanko's, poppler's) also refuse signatures made after it;
+        for the other reasons, when the holder left office or the certificate was superseded.
+        Without it, now (rounded up to the second, so that no earlier signature falls after it)."""
+        if reason is not None and reason not in REVOCATION_REASONS:
+            raise ValueError(f"unknown revocation reason {reason!r}: one of {', '.join(REVOCATION_REASONS)}")
+        moment = _utc(date) if date is not None else _now() + dt.timedelta(seconds=1)
+        entry = Revocation(
+            serial,
+            moment,
+            reason,
+            invalid_since=moment if reason == KEY_COMPROMISE else None,
+        )
+        self.write_crl([*(e for e in self._current() if e.serial != serial), entry])
+        return entry
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+#: ``docgen pki revoke --reason``: the CRLReason codes (RFC 5280 5.3.1) an official's certificate
+#: is revoked for.
+REVOCATION_REASONS: dict[str, x509.ReasonFlags] = {
+    "key-compromise": x509.ReasonFlags.key_compromise,
+    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
+}
+KEY_COMPROMISE = "key-compromise"
+_REASON_NAMES = {flag: name for name, flag in REVOCATION_REASONS.items()}
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """One CRL entry: the serial, its revocation date, reason and (key compromise) invalidity date."""
+
+    serial: int
+    revoked_at: dt.datetime
+    reason: str | None = None
+    """A key of :data:`REVOCATION_REASONS`, or ``None`` (no CRLReason extension)."""
+    invalid_since: dt.datetime | None = None
+    """The InvalidityDate extension: since when the key is known or suspected compromised."""
+
+    @classmethod
+    def of(cls, entry: x509.RevokedCertificate) -> Revocation:
+        reason: str | None = None
+        invalid_since: dt.datetime | None = None
+        for extension in entry.extensions:
+            if isinstance(extension.value, x509.CRLReason):
+                flag = extension.value.reason
+                reason = _REASON_NAMES.get(flag, flag.value)
+            elif isinstance(extension.value, x509.InvalidityDate):
+                invalid_since = extension.value.invalidity_date_utc
+        return cls(entry.serial_number, entry.revocation_date_utc, reason, invalid_since)
+
+    def build(self) -> x509.RevokedCertificate:
+        builder = x509.RevokedCertificateBuilder().serial_number(self.serial).revocation_date(self.revoked_at)
+        if self.reason is not None:
+            flag = REVOCATION_REASONS.get(self.reason) or x509.ReasonFlags(self.reason)
+            builder = builder.add_extension(x509.CRLReason(flag), critical=False)
+        if self.invalid_since is not None:
+            builder = builder.add_extension(x509.InvalidityDate(self.invalid_since), critical=False)
+        return builder.build()
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "serial": format(self.serial, "X"),
+            "revoked_at": self.revoked_at.isoformat(),
+            "reason": self.reason,
+            "invalid_since": self.invalid_since.isoformat() if self.invalid_since else None,
+        }
 
 
 def _key_usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:

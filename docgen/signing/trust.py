@@ -11,6 +11,7 @@ distribution point, and skips the rest.)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
@@ -52,12 +53,26 @@ def load_crls(pki_dir: Path) -> list[asn1_crl.CertificateList]:
         return []
 
 
-def validation_context(pki_dir: Path, moment: dt.datetime | None = None) -> ValidationContext:
-    """Trust the PKI's roots; check revocation against its CRL only, failing closed."""
+def validation_context(
+    pki_dir: Path,
+    moment: dt.datetime | None = None,
+    *,
+    crls: Iterable[asn1_crl.CertificateList] = (),
+    other_certs: Iterable[asn1_x509.Certificate] = (),
+    retroactive: bool = False,
+) -> ValidationContext:
+    """Trust the PKI's roots; check revocation against its CRL only, failing closed.
+
+    ``crls`` and ``other_certs`` add validation data of another source (a PDF's document security
+    store). ``moment`` validates at that time rather than now; with ``retroactive``, revocation
+    information issued after ``moment`` counts too (a CRL of today says whether a certificate had
+    been revoked before a signature's timestamp: each entry is judged by its revocation date)."""
     return ValidationContext(
         trust_roots=load_roots(pki_dir),
-        crls=load_crls(pki_dir),
+        crls=[*load_crls(pki_dir), *crls],
+        other_certs=list(other_certs),
         allow_fetching=False,
         revocation_mode="require",
         moment=moment,
+        retroactive_revinfo=retroactive,
     )

@@ -69,6 +69,7 @@ def _check_foreign_keys(connection: Connection) -> None:
 APPLICATION_GRANTS = {
     "history": "SELECT, INSERT",
     "documents": "SELECT, INSERT",
+    "document_files": "SELECT, INSERT",
     "receipts": "SELECT, INSERT",
     "requests": "SELECT, INSERT, UPDATE",
     "registry": "SELECT, INSERT, UPDATE",

@@ -95,6 +95,19 @@ documents = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Later files of an issued document: the same signed document with a document timestamp and the
+#: validation data for the earlier ones added (PAdES B-LTA, ``docgen archive-timestamp``). The newest
+#: is the document's file from then on; each one is named, with its SHA-256, by a sealed history entry.
+document_files = Table(
+    "document_files",
+    metadata,
+    Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 registry = Table(
     "registry",
     metadata,
@@ -146,4 +159,4 @@ receipts = Table(
 )
 
 #: Tables whose rows the application may insert but never change or delete.
-APPEND_ONLY = ("history", "documents")
+APPEND_ONLY = ("history", "documents", "document_files")

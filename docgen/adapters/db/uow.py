@@ -33,6 +33,8 @@ from sqlalchemy import (
     Engine,
     Executable,
     Row,
+    and_,
+    func,
     insert,
     null,
     or_,
@@ -43,7 +45,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from docgen.adapters.db.engine import reader_options
-from docgen.adapters.db.tables import counters, documents, history, receipts, registry, requests, users
+from docgen.adapters.db.tables import (
+    counters,
+    document_files,
+    documents,
+    history,
+    receipts,
+    registry,
+    requests,
+    users,
+)
 from docgen.domain.history import HistoryEntry
 from docgen.domain.request import Request
 from docgen.domain.users import User
@@ -334,9 +345,18 @@ def _request_record(found: Row[Any]) -> RequestRecord:
 
 # -- documents --------------------------------------------------------------------------------
 
+#: The newest later file of a document (``document_files``), if it has one.
+_LATEST_FILE = (
+    select(func.max(document_files.c.seq))
+    .where(document_files.c.document_id == documents.c.id)
+    .correlate(documents)
+    .scalar_subquery()
+)
 _DOCUMENT = (
     select(
-        documents,
+        *(column for column in documents.c if column.name not in ("sha256", "pdf")),
+        func.coalesce(document_files.c.sha256, documents.c.sha256).label("sha256"),
+        func.coalesce(document_files.c.pdf, documents.c.pdf).label("pdf"),
         registry.c.status,
         requests.c.service,
         requests.c.provider,
@@ -344,6 +364,10 @@ _DOCUMENT = (
     )
     .join(registry, registry.c.document_id == documents.c.id)
     .join(requests, requests.c.id == documents.c.request_id)
+    .outerjoin(
+        document_files,
+        and_(document_files.c.document_id == documents.c.id, document_files.c.seq == _LATEST_FILE),
+    )
 )
 
 
@@ -404,6 +428,20 @@ class SqlDocuments(Documents):
         ).order_by(documents.c.created_at, documents.c.id)
         found = [_document_record(row) for row in self._unit.execute(query)]
         return [document for document in found if document.number[len(prefix) :].isdigit()]
+
+    def add_file(self, document_id: str, pdf: bytes, sha256: str, at: dt.datetime) -> None:
+        last = self._unit.execute(
+            select(func.max(document_files.c.seq)).where(document_files.c.document_id == document_id)
+        ).scalar()
+        self._unit.execute(
+            insert(document_files).values(
+                document_id=document_id, seq=(last or 0) + 1, sha256=sha256, pdf=pdf, created_at=_to_utc(at)
+            )
+        )
+
+    def numbers(self) -> list[str]:
+        query = select(documents.c.number).order_by(documents.c.created_at, documents.c.id)
+        return [str(number) for number in self._unit.execute(query).scalars()]
 
     def set_status(self, document_id: str, status: str, at: dt.datetime) -> None:
         changed = self._unit.execute(
