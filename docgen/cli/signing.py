@@ -60,13 +60,17 @@ def pki_init(folder: Path, force: bool) -> None:
     "or when the official left office; default now. Signatures timestamped before it stay valid.",
 )
 def pki_revoke(folder: Path, serial: str, reason: str | None, when: str | None) -> None:
-    """Add the certificate with SERIAL (hex, or decimal with a 'd' prefix) to FOLDER's CRL; earlier
-    entries keep their dates and reasons."""
+    """Add the certificate with SERIAL (hex, as `docgen pki signers list` shows it) to FOLDER's CRL;
+    earlier entries keep their dates and reasons."""
     import datetime as dt
 
     from docgen.signing.pki import LocalPki
 
-    number = int(serial[1:]) if serial.startswith("d") else int(serial.removeprefix("0x"), 16)
+    try:
+        number = int(serial.lower().removeprefix("0x"), 16)
+    except ValueError as error:
+        problem = f"{serial!r} is not a hexadecimal serial number"
+        raise click.BadParameter(problem, param_hint="SERIAL") from error
     moment = None
     if when:
         try:

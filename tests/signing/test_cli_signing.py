@@ -90,3 +90,21 @@ def test_revoke_puts_the_serial_on_the_crl(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     crl = x509.load_pem_x509_crl((folder / "crl.pem").read_bytes())
     assert crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None
+
+
+def test_revoke_reads_a_serial_starting_with_d_as_hex_and_records_reason_and_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from docgen.signing.pki import LocalPki
+
+    pki = LocalPki.create(tmp_path / "pki")
+    result = run(
+        "pki", "revoke", str(pki.folder), "d1a2", "--reason", "cessation-of-operation", "--date", "2026-05-04"
+    )
+    assert result.returncode == 0, result.stderr
+    (entry,) = pki.revocations()
+    assert entry.serial == 0xD1A2 and entry.reason == "cessation-of-operation"
+    assert entry.revoked_at == dt.datetime(2026, 5, 4, tzinfo=dt.UTC) and entry.invalid_since is None
+    bad = run("pki", "revoke", str(pki.folder), "12", "--date", "last tuesday")
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+    assert len(pki.revocations()) == 1
