@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -218,8 +218,11 @@ class DocumentSigner:
                 fields.append_signature_field(writer, field)
                 _tag_signature_widget(writer, field.on_page, self.description)
                 field = None
+            # A certification must be a document's first signature: a PDF signed before (by
+            # someone else, e.g. ``docgen sign`` on a foreign file) gets an approval signature.
+            certify = not any(True for _ in fields.enumerate_sig_fields(writer, filled_status=True))
             pdf_signer = signers.PdfSigner(
-                self.metadata,
+                self.metadata if certify else replace(self.metadata, certify=False),
                 signer=self.signer,
                 timestamper=self.timestamper,
                 stamp_style=self.stamp_style,

@@ -224,3 +224,30 @@ def test_a_wrong_key_password_is_a_clear_error(pki: LocalPki, renderer: Renderer
     with pytest.raises(SigningKeyError) as caught:
         ProviderSigners(settings, renderer).for_provider(PROVIDER)
     assert "wrong password" in caught.value.message("ru")
+
+
+def test_a_document_signed_before_gets_an_approval_signature(
+    signers: ProviderSigners, unsigned: bytes, pki: LocalPki
+) -> None:
+    """A certification must be a document's first signature: ``docgen sign`` on a PDF someone
+    signed already adds an approval signature instead of failing."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers as pyhanko_signers
+
+    from docgen.signing.pades import load_signer
+    from docgen.signing.pki import DEMO_PASSWORD
+
+    applicant = load_signer(pki.applicant_path("120340001230"), DEMO_PASSWORD)
+    foreign = io.BytesIO()
+    pyhanko_signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(unsigned)),
+        pyhanko_signers.PdfSignatureMetadata(field_name="Applicant"),
+        signer=applicant,
+        output=foreign,
+    )
+    both = signers.for_provider(PROVIDER).sign(foreign.getvalue())
+    first, second = PdfFileReader(io.BytesIO(both)).embedded_signatures
+    assert first.field_name == "Applicant" and second.field_name == "DocgenSignature"
+    assert second.docmdp_level is None and "/Perms" not in PdfFileReader(io.BytesIO(both)).root
+    ours = verify_pdf(both, pki.folder).signatures[1]
+    assert ours.ok and ours.intact and not ours.modified
