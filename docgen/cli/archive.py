@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def _stored(as_json: bool) -> None:
         numbers, label="archive timestamps", file=sys.stderr, show_pos=True, hidden=not shown
     ) as bar:
         for number in bar:
-            result = _refresh(archive, number)
+            result = run(partial(_refresh, archive, number))  # a database error: one line, no traceback
             if result["ok"]:
                 done.append(result)
             else:
