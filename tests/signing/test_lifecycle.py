@@ -242,6 +242,42 @@ def test_archive_timestamp_adds_a_document_timestamp_that_validates_and_the_docu
     assert json.loads(checked.stdout)["timestamps"][0]["trusted"] is True
 
 
+def test_a_document_timestamp_keeps_a_signature_valid_after_its_timestamp_authority_expired(
+    own: LocalPki, renderer: Renderer, unsigned: bytes, tmp_path: Path
+) -> None:
+    """B-LTA's purpose: the signature timestamp's authority and the signer expire; a document timestamp
+    by a newer authority, added before then, proves the old timestamp while it could be checked."""
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    _official(own, not_after=soon)
+    short_lived = own.issue(
+        Subject("Ескі уақыт белгісі", organization="docgen (tests)"),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+        not_after=soon,
+    )
+    own.save(short_lived, own.tsa_path)
+    signed = _signed(own, renderer, unsigned)
+    newer = own.issue(
+        Subject("Жаңа уақыт белгісі", organization="docgen (tests)"),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )
+    own.save(newer, own.tsa_path)
+    archived = PadesArchiver(SigningSettings(pki_dir=own.folder, tsa="local")).timestamp(signed)
+    offline = tmp_path / "offline"
+    offline.mkdir()
+    shutil.copy(own.root_path, offline / "root-ca.pem")
+    later = soon + dt.timedelta(days=5)
+
+    result = verify_pdf(archived, offline, now=later)
+    (signature,) = result.signatures
+    assert result.ok, (result.reasons, signature.summary, result.timestamps)
+    assert signature.validation_time_source == "signature-timestamp"
+    (stamp,) = result.timestamps
+    assert stamp.trusted and _moment(stamp.checked_at) == later
+
+    (alone,) = verify_pdf(signed, offline, now=later).signatures
+    assert not alone.ok and alone.validation_time_source == "now-timestamp-not-valid"
+
+
 def test_a_changed_document_timestamp_is_reported(own: LocalPki, renderer: Renderer, unsigned: bytes) -> None:
     _official(own)
     refreshed = PadesArchiver(SigningSettings(pki_dir=own.folder, tsa="local")).timestamp(
