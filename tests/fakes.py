@@ -31,6 +31,7 @@ from docgen.services.ports import (
     DocumentRecord,
     DocumentRenderer,
     Documents,
+    DocumentTimestamper,
     NewDocument,
     Official,
     PasswordHasher,
@@ -61,6 +62,8 @@ class Store:
     users: dict[str, User] = field(default_factory=dict)
     counters: dict[tuple[str, int, str], int] = field(default_factory=dict)
     receipts: dict[tuple[str, str], str] = field(default_factory=dict)
+    files: dict[str, list[tuple[bytes, str]]] = field(default_factory=dict)
+    """Later files of a document (document timestamps): (pdf, sha256), oldest first."""
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -73,6 +76,7 @@ class Store:
             users=dict(self.users),
             counters=dict(self.counters),
             receipts=dict(self.receipts),
+            files={key: list(items) for key, items in self.files.items()},
         )
 
 
@@ -146,6 +150,7 @@ class MemoryDocuments(Documents):
     def _record(self, document_id: str) -> DocumentRecord:
         document = self.store.documents[document_id]
         request = self.store.requests[document.request_id]
+        pdf, sha256 = (self.store.files.get(document_id) or [(document.pdf, document.sha256)])[-1]
         return DocumentRecord(
             id=document_id,
             request_id=document.request_id,
@@ -155,8 +160,8 @@ class MemoryDocuments(Documents):
             replaces=document.replaces,
             duplicate=document.duplicate,
             data=document.data,
-            sha256=document.sha256,
-            pdf=document.pdf,
+            sha256=sha256,
+            pdf=pdf,
             created_at=document.created_at,
             status=self.store.status[document_id],
             service=request.service,
@@ -186,6 +191,12 @@ class MemoryDocuments(Documents):
 
     def set_status(self, document_id: str, status: str, at: dt.datetime) -> None:
         self.store.status[document_id] = status
+
+    def add_file(self, document_id: str, pdf: bytes, sha256: str, at: dt.datetime) -> None:
+        self.store.files.setdefault(document_id, []).append((pdf, sha256))
+
+    def numbers(self) -> list[str]:
+        return [self.store.documents[i].number for i in self.store.document_ids]
 
 
 class MemoryUsers(Users):
@@ -277,6 +288,17 @@ class FakeSigners(Signers):
 
     def sign(self, provider: str, pdf: bytes) -> bytes:
         return pdf + f"\nsigned-by:{provider}".encode()
+
+
+class FakeTimestamper(DocumentTimestamper):
+    """A document timestamp is a line appended (as an incremental update appends a revision)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def timestamp(self, pdf: bytes) -> bytes:
+        self.count += 1
+        return pdf + f"\ndocument-timestamp:{self.count}".encode()
 
 
 def fake_signature(data: bytes, number: str, problem: str = "") -> bytes:

@@ -189,15 +189,15 @@ class Documents(ABC):
     def set_status(self, document_id: str, status: str, at: dt.datetime) -> None:
         """Change a document's registry status (the document itself never changes)."""
 
+    @abstractmethod
     def add_file(self, document_id: str, pdf: bytes, sha256: str, at: dt.datetime) -> None:
         """Keep a later file of the document: the same signed document with a document timestamp
         and validation data added (PAdES B-LTA). The earlier files stay stored; the record's ``pdf``
         and ``sha256`` are the newest file's from then on."""
-        raise NotImplementedError
 
+    @abstractmethod
     def numbers(self) -> list[str]:
         """Every stored document's number, oldest first."""
-        raise NotImplementedError
 
 
 class Users(ABC):
