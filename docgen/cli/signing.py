@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.common import echo_json, json_flag, run
+from docgen.cli.signers import signers
 
 __all__ = ["pki", "sign_command", "verify_command"]
 
@@ -43,6 +44,9 @@ def pki_init(folder: Path, force: bool) -> None:
         "DEVELOPMENT ONLY: root-ca.key is not encrypted and every PKCS#12 password is 'demo'. "
         "Never use these keys for real documents."
     )
+
+
+pki.add_command(signers)
 
 
 @pki.command("revoke")
