@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -84,6 +85,25 @@ def unreadable(option: str, path: Path, reason: object) -> InvalidData:
             "ru": f"не удалось прочитать файл ({reason})",
         },
     )
+
+
+def moment(value: str, option: str, command: str = "docgen") -> dt.datetime:
+    """An ISO 8601 date or date and time given on the command line, or a bilingual error naming
+    ``option``; a bare date is the start of that day, a time without an offset is UTC."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        fail(
+            InvalidData(
+                kind=command,
+                field=option,
+                problem={
+                    "kk": f"күн немесе уақыт ISO 8601 пішімінде емес: {value!r} (мысалы 2026-03-01)",
+                    "ru": f"дата или время не в формате ISO 8601: {value!r} (например 2026-03-01)",
+                },
+            )
+        )
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def echo_json(value: Any, indent: int | None = 2) -> None:

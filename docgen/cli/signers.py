@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from docgen.cli.common import echo_json, fail, json_flag, run, unreadable
+from docgen.cli.common import echo_json, fail, json_flag, moment, run, unreadable
 from docgen.errors import InvalidData
 
 if TYPE_CHECKING:
@@ -25,22 +25,7 @@ _FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 def _moment(value: str, option: str) -> dt.datetime:
-    """An ISO 8601 date or date and time; a bare date is the start of that day, a time without an
-    offset is UTC."""
-    try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        fail(
-            InvalidData(
-                kind="docgen pki signers",
-                field=option,
-                problem={
-                    "kk": f"күн немесе уақыт ISO 8601 пішімінде емес: {value!r} (мысалы 2026-03-01)",
-                    "ru": f"дата или время не в формате ISO 8601: {value!r} (например 2026-03-01)",
-                },
-            )
-        )
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment(value, option, "docgen pki signers")
 
 
 def _serial(value: str) -> int:

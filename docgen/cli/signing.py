@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.common import echo_json, json_flag, run
+from docgen.cli.common import echo_json, json_flag, moment, run
 from docgen.cli.signers import signers
 
 __all__ = ["pki", "sign_command", "verify_command"]
@@ -66,8 +66,6 @@ pki.add_command(signers)
 def pki_revoke(folder: Path, serial: str, reason: str | None, when: str | None) -> None:
     """Add the certificate with SERIAL (hex, as `docgen pki signers list` shows it) to FOLDER's CRL;
     earlier entries keep their dates and reasons."""
-    import datetime as dt
-
     from docgen.signing.pki import LocalPki
 
     try:
@@ -75,14 +73,8 @@ def pki_revoke(folder: Path, serial: str, reason: str | None, when: str | None) 
     except ValueError as error:
         problem = f"{serial!r} is not a hexadecimal serial number"
         raise click.BadParameter(problem, param_hint="SERIAL") from error
-    moment = None
-    if when:
-        try:
-            moment = dt.datetime.fromisoformat(when)
-        except ValueError as error:
-            problem = f"{when!r} is not an ISO 8601 date or time"
-            raise click.BadParameter(problem, param_hint="--date") from error
-    entry = LocalPki(folder).revoke(number, reason, moment)
+    when_revoked = moment(when, "--date", "docgen pki revoke") if when else None
+    entry = LocalPki(folder).revoke(number, reason, when_revoked)
     click.echo(
         f"revoked {number:X} ({entry.reason or 'no reason'}) as of {entry.revoked_at.isoformat()}; "
         f"{folder / 'crl.pem'} re-signed"
@@ -119,7 +111,11 @@ def sign_command(source: Path, provider: str, out: Path, pki_dir: Path | None) -
 )
 @json_flag("Print the result as JSON.")
 def verify_command(
-    source: Path, pki_dir: Path | None, expected: str | None, number: str | None, as_json: bool
+    source: Path,
+    pki_dir: Path | None,
+    expected: str | None,
+    number: str | None,
+    as_json: bool,
 ) -> None:
     """Check every signature of SOURCE; exit 0 only when all are intact, trusted, unmodified and
     (when the PKI folder has a signers' register) by a registered official - of the provider that
@@ -132,7 +128,10 @@ def verify_command(
         expected, status, provider = record["sha256"], record["status"], record.get("provider")
     result = run(
         lambda: verify_pdf(
-            source.read_bytes(), _pki_dir(pki_dir), expected_sha256=expected, provider=provider
+            source.read_bytes(),
+            _pki_dir(pki_dir),
+            expected_sha256=expected,
+            provider=provider,
         )
     )
     in_force = status in (None, "active")
