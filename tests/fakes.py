@@ -284,7 +284,7 @@ class FakeRenderer(DocumentRenderer):
 
 class FakeSigners(Signers):
     def official(self, provider: str) -> Official:
-        return Official(name="Сынақ Сынақұлы", position="Төраға / Председатель")
+        return Official(name="Сынақ Сынақұлы", position="Төраға / Председатель", certificate="5E7A1")
 
     def sign(self, provider: str, pdf: bytes) -> bytes:
         return pdf + f"\nsigned-by:{provider}".encode()

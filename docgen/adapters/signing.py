@@ -164,7 +164,7 @@ class PadesSigners(Signers):
 
     def official(self, provider: str) -> Official:
         identity = self.providers.for_provider(provider).identity
-        return Official(name=identity.name, position=identity.position)
+        return Official(name=identity.name, position=identity.position, certificate=identity.serial)
 
     def sign(self, provider: str, pdf: bytes) -> bytes:
         return self.providers.sign(provider, pdf)

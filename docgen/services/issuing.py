@@ -30,19 +30,20 @@ class Issuer:
         self, step: Step, service: Any, kind: str, previous: DocumentRecord | None, **extra: Any
     ) -> dict[str, str]:
         """What the deciding history entry records of the new document: its ``document`` number,
-        ``document_sha256``, and the license it ``replaces`` or is a ``duplicate_of``. A reissue is a
+        ``document_sha256``, the ``signer_certificate`` (serial) of the official whose key signed it,
+        and the license it ``replaces`` or is a ``duplicate_of``. A reissue is a
         new version of ``previous`` (which becomes *replaced*); a duplicate is ``previous`` marked
         ТЕЛНҰСҚА / ДУБЛИКАТ, numbered ``<its number>-D<n>``."""
         today = self.clock.today()
         uow = step.uow
         action = step.request.action
+        official = self.signers.official(service.provider_code)  # whose key signs, duplicates too
         if previous is not None and action == "duplicate":
             number = f"{previous.number}-D{len(uow.documents.duplicates_of(previous.number)) + 1}"
             data = dict(previous.data) | {"duplicate": True}
         else:
             sequence = uow.counters.next_value(service.provider_code, today.year, kind)
             number = document_number(kind, service.provider_code, today.year, sequence)
-            official = self.signers.official(service.provider_code)
             person = Signer(
                 name=official.name,
                 position=_split(official.position),
@@ -78,7 +79,7 @@ class Issuer:
         if reissue and previous is not None:  # the replaced license's duplicates go out of force with it
             for duplicate in uow.documents.duplicates_of(previous.number):
                 uow.documents.set_status(duplicate.id, "replaced", now)
-        recorded = {"document": number, "document_sha256": digest}
+        recorded = {"document": number, "document_sha256": digest, "signer_certificate": official.certificate}
         if previous is not None:
             recorded["replaces" if reissue else "duplicate_of"] = previous.number
         return recorded

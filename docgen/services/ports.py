@@ -289,6 +289,9 @@ class Official:
     name: str
     position: str
     """``kk / ru`` as the certificate names it."""
+    certificate: str = ""
+    """The signing certificate's serial number (hex), as the signers' register names it: the
+    deciding history entry records it, so the sealed history says which official signed."""
 
 
 class Signers(ABC):

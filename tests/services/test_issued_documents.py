@@ -170,3 +170,22 @@ def test_an_attachment_is_kept_on_disk_under_its_sha256(real_world: World) -> No
         real_world["dala"], request_id, "fee-receipt", "r.pdf", pdf, "application/pdf"
     )
     assert real_world.app.requests.attachments.get(key) == pdf
+
+
+def test_the_decision_names_the_registered_official_whose_key_signed(real_world: World) -> None:
+    """The sealed history says which official signed: the serial in the issuing entry is the
+    signing certificate's, and the signers' register has it for the issuing provider."""
+    from docgen.signing.signers import load_register
+
+    request_id, number = real_world.licensed()
+    shown = real_world.app.queries.show(real_world["dala"], request_id)
+    (decision,) = [entry for entry in shown["history"] if entry.get("details", {}).get("document") == number]
+    serial = decision["details"]["signer_certificate"]
+    content = real_world.app.documents.download(real_world["dala"], number).content
+    (signed_by,) = verify_pdf(content, real_world.pki.folder).signatures
+    register = load_register(real_world.pki.folder)
+    assert register is not None
+    found = register.provider("mtc-communications-committee")
+    assert found is not None
+    assert int(serial, 16) in {official.serial for official in found.officials}
+    assert signed_by.provider == "mtc-communications-committee"
