@@ -1,9 +1,13 @@
 """Dates and numbers as each language writes them in official documents.
 
-Month names come from Babel's CLDR data; the only grammar added here is the
-Kazakh locative-attributive suffix (-дағы/-дегі/-тағы/-тегі) that official
-Kazakh dating uses ("2012 жылғы 7 қарашадағы"), chosen by vowel harmony and
-the last sound of the month name, so no month table is written by hand.
+Russian month names come from Babel's CLDR data. Kazakh official dating
+declines the month name, and the three forms the documents need are written
+out per month below (vowel harmony and the month's last sound choose each
+suffix; a table is easier to check against the seeds than a rule):
+
+- plain (``2026 жылғы 20 қараша``),
+- attributive, "dated" (``2026 жылғы 20 қарашадағы``: locative -да/-де/-та/-те + -ғы/-гі),
+- "until" (``2027 жылғы 1 желтоқсанға дейін``: dative -ға/-ге/-қа/-ке + дейін).
 """
 
 from __future__ import annotations
@@ -15,17 +19,31 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 __all__ = [
+    "KAZAKH_MONTHS",
     "format_number",
-    "kazakh_locative",
     "long_date",
     "official_date",
     "parse_date",
     "short_date",
+    "until_date",
 ]
 
-_BACK_VOWELS = set("аоұыяАОҰЫЯ")
-_FRONT_VOWELS = set("әөүіеэиюӘӨҮІЕЭИЮ")
-_VOICELESS = set("кқпстфхцчшщ")
+#: Month number -> (nominative, attributive "dated", dative "until").
+KAZAKH_MONTHS: dict[int, tuple[str, str, str]] = {
+    1: ("қаңтар", "қаңтардағы", "қаңтарға"),
+    2: ("ақпан", "ақпандағы", "ақпанға"),
+    3: ("наурыз", "наурыздағы", "наурызға"),
+    4: ("сәуір", "сәуірдегі", "сәуірге"),
+    5: ("мамыр", "мамырдағы", "мамырға"),
+    6: ("маусым", "маусымдағы", "маусымға"),
+    7: ("шілде", "шілдедегі", "шілдеге"),
+    8: ("тамыз", "тамыздағы", "тамызға"),
+    9: ("қыркүйек", "қыркүйектегі", "қыркүйекке"),
+    10: ("қазан", "қазандағы", "қазанға"),
+    11: ("қараша", "қарашадағы", "қарашаға"),
+    12: ("желтоқсан", "желтоқсандағы", "желтоқсанға"),
+}
+_PLAIN, _DATED, _UNTIL = range(3)
 
 
 def parse_date(value: dt.date | str) -> dt.date:
@@ -37,34 +55,39 @@ def parse_date(value: dt.date | str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def kazakh_locative(word: str) -> str:
-    """``қараша`` -> ``қарашадағы``; ``сәуір`` -> ``сәуірдегі``; ``қыркүйек`` -> ``қыркүйектегі``."""
-    front = True
-    for letter in reversed(word):
-        if letter in _BACK_VOWELS:
-            front = False
-            break
-        if letter in _FRONT_VOWELS:
-            break
-    consonant = "т" if word[-1].lower() in _VOICELESS else "д"
-    return word + consonant + ("егі" if front else "ағы")
+def _kazakh(day: dt.date, form: int) -> str:
+    return f"{day.year} жылғы {day.day} {KAZAKH_MONTHS[day.month][form]}"
+
+
+def _russian(day: dt.date) -> str:
+    return format_date(day, "d MMMM y", locale="ru")
 
 
 def official_date(value: dt.date | str, lang: str) -> str:
-    """The date phrase of official acts.
+    """The "dated" phrase of official acts, after which a number follows.
 
-    kk: ``2012 жылғы 7 қарашадағы``; ru: ``7 ноября 2012 года``.
+    kk: ``2012 жылғы 7 қарашадағы``; ru: ``7 ноября 2012 года`` (the template writes "от").
     """
     day = parse_date(value)
     if lang == "kk":
-        month = format_date(day, "MMMM", locale="kk")
-        return f"{day.year} жылғы {day.day} {kazakh_locative(month)}"
-    return format_date(day, "d MMMM y", locale=lang) + " года"
+        return _kazakh(day, _DATED)
+    return _russian(day) + " года"
+
+
+def until_date(value: dt.date | str, lang: str) -> str:
+    """A validity's end: kk ``2027 жылғы 1 желтоқсанға дейін``; ru ``до 1 декабря 2027 г.``."""
+    day = parse_date(value)
+    if lang == "kk":
+        return _kazakh(day, _UNTIL) + " дейін"
+    return f"до {_russian(day)} г."
 
 
 def long_date(value: dt.date | str, lang: str) -> str:
-    """A plain long date: kk ``2012 ж. 7 қараша``; ru ``7 ноября 2012 г.``."""
-    return format_date(parse_date(value), "long", locale=lang)
+    """A plain long date: kk ``2012 жылғы 7 қараша``; ru ``7 ноября 2012 г.``."""
+    day = parse_date(value)
+    if lang == "kk":
+        return _kazakh(day, _PLAIN)
+    return _russian(day) + " г."
 
 
 def short_date(value: dt.date | str, lang: str) -> str:

@@ -164,18 +164,38 @@ def present_request(data: dict[str, Any], lang: str, service: Service | None) ->
     ]
     return data | {
         "service_title": service.title[lang],
-        "provider": service.provider[lang],
+        "provider": service.provider.name[lang],
         "service_rows": rows,
         "attachment_rows": attachments,
     }
 
 
 def present_survey(data: dict[str, Any], lang: str, service: Service | None) -> dict[str, Any]:
-    """Add the service's name in the survey's language."""
+    """Add the service's name and its seed's own survey text (title, questions, answers).
+
+    Each seed words its survey differently (``forms/surveys.toml``); a service
+    whose seed has none there is refused rather than given another seed's words.
+    """
     assert service is not None
+    if service.survey is None:
+        raise KeyError(f"forms/surveys.toml has no survey for seed {service.seed} ({service.code})")
+    survey = service.survey
     answers = data.get("answers") or {}
+    chosen = (answers.get("quality"), answers.get("information"))
     return data | {
         "service_title": service.title[lang],
+        "survey_title": survey.title[lang],
+        "service_line": survey.service_line,
+        "questions": [
+            {
+                "text": question[lang],
+                "answers": [
+                    {"number": number, "text": answer[lang], "checked": chosen[index] == number}
+                    for number, answer in enumerate(survey.answers, start=1)
+                ],
+            }
+            for index, question in enumerate(survey.questions)
+        ],
         "quality": answers.get("quality"),
         "information": answers.get("information"),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "Field",
     "Payment",
     "Service",
+    "Survey",
 ]
 
 ACTIONS = ("issue", "reissue", "duplicate", "allocate", "withdraw", "register")
@@ -130,6 +131,8 @@ class Service:
     payment: Payment = field(default_factory=Payment)
     example: Mapping[str, Any] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: The survey at the end of the service's seed (``forms/surveys.toml``), set by the catalog.
+    survey: Survey | None = None
 
     def action(self, name: str) -> Action:
         try:
@@ -228,16 +231,63 @@ def _field(raw: Mapping[str, Any], where: str) -> Field:
     )
 
 
+#: Files in ``forms/`` that hold shared data rather than one service.
+SHARED_FILES = frozenset({"surveys.toml"})
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A seed's quality and accessibility survey: its title, two questions, three answers."""
+
+    seed: str
+    title: dict[str, str]
+    questions: tuple[dict[str, str], ...]
+    answers: tuple[dict[str, str], ...]
+    #: Whether the form has a blank line for the service's name under the title
+    #: (seed 003's title names the service itself and has none).
+    service_line: bool = True
+
+    @classmethod
+    def from_mapping(cls, seed: str, raw: Mapping[str, Any], where: str) -> Survey:
+        def pairs(key: str, count: int) -> tuple[dict[str, str], ...]:
+            texts = raw.get(key)
+            if not isinstance(texts, Mapping) or any(
+                not isinstance(texts.get(lang), list) or len(texts[lang]) != count for lang in ("kk", "ru")
+            ):
+                raise CatalogError(f"{where}: {seed}.{key} needs {count} texts in kk and in ru")
+            return tuple(
+                {"kk": str(kk), "ru": str(ru)} for kk, ru in zip(texts["kk"], texts["ru"], strict=True)
+            )
+
+        title = _text(raw.get("title"), f"{where}: {seed}.title")
+        service_line = bool(raw.get("service_line", True))
+        return cls(seed, title, pairs("questions", 2), pairs("answers", 3), service_line)
+
+
+def _surveys(folder: Path) -> dict[str, Survey]:
+    path = folder / "surveys.toml"
+    if not path.exists():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{path.name}: {error}") from error
+    return {seed: Survey.from_mapping(seed, item, path.name) for seed, item in raw.items()}
+
+
 class Catalog:
     """All services, read from a folder of ``<code>.toml`` files."""
 
-    def __init__(self, services: Mapping[str, Service]) -> None:
+    def __init__(self, services: Mapping[str, Service], surveys: Mapping[str, Survey] | None = None) -> None:
         self._services = dict(services)
+        self._surveys = dict(surveys or {})
 
     @classmethod
     def load(cls, folder: Path) -> Catalog:
         services: dict[str, Service] = {}
         for path in sorted(folder.glob("*.toml")):
+            if path.name in SHARED_FILES:
+                continue
             try:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as error:
@@ -246,7 +296,9 @@ class Catalog:
             if service.code != path.stem:
                 raise CatalogError(f"{path.name}: code {service.code!r} differs from the file name")
             services[service.code] = service
-        return cls(services)
+        surveys = _surveys(folder)
+        services = {code: replace(item, survey=surveys.get(item.seed)) for code, item in services.items()}
+        return cls(services, surveys)
 
     def __iter__(self) -> Iterator[Service]:
         return iter(self._services.values())
@@ -263,3 +315,7 @@ class Catalog:
 
     def get(self, code: str) -> Service:
         return self._services[code]
+
+    def survey(self, seed: str) -> Survey | None:
+        """The survey at the end of seed ``seed`` (``None`` when ``forms/`` has none)."""
+        return self._surveys.get(seed)

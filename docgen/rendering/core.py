@@ -83,10 +83,18 @@ class Renderer:
         return Markup("\n".join(path.read_text(encoding="utf-8") for path in paths if path))
 
     def signature_stamp(self, signer: Any, width: float, height: float) -> bytes:
-        """The visible signature of ``signer`` (name, position, certificate) as a one-page PDF."""
+        """The visible signature of ``signer`` (name, position, certificate) as a one-page PDF.
+
+        The certificate's validity is printed in each language's official words
+        ("2027 жылғы 1 желтоқсанға дейін" / "до 1 декабря 2027 г.").
+        """
+        from docgen.documents.locale import until_date
         from docgen.rendering.pdf import write_standalone
 
-        html = self.env.get_template("_stamp.html").render(signer=signer, width=width, height=height)
+        until = {lang: until_date(signer.valid_until, lang) for lang in ("kk", "ru")}
+        html = self.env.get_template("_stamp.html").render(
+            signer=signer, until=until, width=width, height=height
+        )
         return write_standalone(self.pdf, html)
 
     def prepare(self, kind_name: str, data: Any, lang: str, service: str | None = None) -> Prepared:

@@ -35,10 +35,26 @@ def _in_document_language(format_value: Callable[[Any, str], str]) -> Callable[.
 
 FILTERS = {
     "official_date": locale.official_date,
+    "until_date": locale.until_date,
     "long_date": locale.long_date,
     "short_date": locale.short_date,
     "number": locale.format_number,
 }
+
+
+_RU_CONSONANTS = set("бвгджзйклмнпрстфхцчшщ")
+
+
+def russian_with(text: str) -> str:
+    """``text`` after the Russian preposition "с" in the form it takes before it.
+
+    "со" before a word opening with с, з, ж or ш and a consonant ("со стандартом",
+    "со вторым"... are the common cases), "с" otherwise ("с Законом").
+    """
+    word = text.lstrip('«"').lower()
+    if len(word) > 1 and word[0] in "сзжш" and word[1] in _RU_CONSONANTS:
+        return f"со {text}"
+    return f"с {text}"
 
 
 def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
@@ -53,4 +69,5 @@ def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         cache_size=-1,
     )
     env.filters.update({name: _in_document_language(format_value) for name, format_value in FILTERS.items()})
+    env.filters["ru_with"] = russian_with
     return env
