@@ -25,8 +25,10 @@ from docgen.services.documents import DocumentService
 from docgen.services.issuing import Issuer
 from docgen.services.ports import (
     AttachmentStore,
+    DatabaseOutbox,
     DocumentRenderer,
     DocumentTimestamper,
+    Outbox,
     PasswordHasher,
     Signers,
     UnitOfWorkFactory,
@@ -93,6 +95,7 @@ def assemble(
     clock: Clock | None = None,
     engine: Any = None,
     timestamper: DocumentTimestamper | None = None,
+    outbox: Outbox | None = None,
 ) -> Application:
     """The use cases wired over the given adapters (the tests give fakes)."""
     clock = clock or SystemClock()
@@ -112,6 +115,7 @@ def assemble(
             clock=clock,
             seal=seal,
             max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
+            outbox=outbox or DatabaseOutbox(),
         ),
         queries=QueryService(uow, catalog, clock, seal),
         documents=DocumentService(uow, catalog, renderer, clock, seal),
@@ -177,7 +181,17 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         clock=clock,
         engine=engine,
         timestamper=PadesArchiver(settings.signing),
+        outbox=_outbox(settings),
     )
+
+
+def _outbox(settings: Settings) -> Outbox:
+    """Notifications go to the database; with ``DOCGEN_SMTP_URL`` they are e-mailed too."""
+    if not settings.smtp_url:
+        return DatabaseOutbox()
+    from docgen.adapters.smtp import SmtpOutbox
+
+    return SmtpOutbox.from_url(settings.smtp_url)
 
 
 def _sqlite_url(settings: Settings) -> str:

@@ -128,6 +128,10 @@ class Settings:
     """``DOCGEN_NCANODE_URL``: an NCANode service (``http://host:14579``) that checks the applicants'
     request signatures, GOST keys of the national CA included; ``None`` for the local checker
     (RSA/ECDSA against the PKI folder's root and CRL)."""
+    smtp_url: str | None = None
+    """``DOCGEN_SMTP_URL``: a mail server (``smtp://host:port``, ``smtps://user:password@host:465``,
+    ``?from=docgen@example.kz``, ``?starttls=1``) that also e-mails each notification to the applicant
+    whose request gives an address; ``None`` writes notifications to the database only."""
 
     @property
     def attachments_dir(self) -> Path:
@@ -147,4 +151,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         audit_key=env.get("DOCGEN_AUDIT_KEY") or defaults.audit_key,
         max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
         ncanode_url=(env.get("DOCGEN_NCANODE_URL") or "").rstrip("/") or None,
+        smtp_url=env.get("DOCGEN_SMTP_URL") or None,
     )

@@ -60,7 +60,16 @@ def demo_users(catalog: Catalog) -> list[DemoUser]:
             bin="120340001230",
         ),
     ]
-    return users
+    # The operator and the local body's officer sign the requests they enter with their own key, which
+    # the demo PKI holds (staff/<login>.p12): their IIN is checked against it.
+    from docgen.signing.pki import DEMO_STAFF
+
+    return [
+        DemoUser(**(user.fields() | {"iin": DEMO_STAFF[user.login].iin}))
+        if user.login in DEMO_STAFF
+        else user
+        for user in users
+    ]
 
 
 def seed_people(engine: Engine, catalog: Catalog) -> int:

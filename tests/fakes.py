@@ -28,11 +28,14 @@ from docgen.domain.users import User
 from docgen.services.ports import (
     AttachmentStore,
     Counters,
+    DatabaseOutbox,
     DocumentRecord,
     DocumentRenderer,
     Documents,
     DocumentTimestamper,
     NewDocument,
+    Notification,
+    Notifications,
     Official,
     PasswordHasher,
     Receipts,
@@ -64,6 +67,7 @@ class Store:
     receipts: dict[tuple[str, str], str] = field(default_factory=dict)
     files: dict[str, list[tuple[bytes, str]]] = field(default_factory=dict)
     """Later files of a document (document timestamps): (pdf, sha256), oldest first."""
+    notifications: list[Notification] = field(default_factory=list)
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -77,6 +81,7 @@ class Store:
             counters=dict(self.counters),
             receipts=dict(self.receipts),
             files={key: list(items) for key, items in self.files.items()},
+            notifications=list(self.notifications),
         )
 
 
@@ -238,6 +243,29 @@ class MemoryReceipts(Receipts):
         return self.store.receipts.setdefault((provider, receipt), request_id)
 
 
+class MemoryNotifications(Notifications):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, notification: Notification) -> None:
+        self.store.notifications.append(notification)
+
+    def for_recipients(self, recipients: Collection[str]) -> list[Notification]:
+        found = [n for n in self.store.notifications if n.recipient in recipients]
+        return sorted(found, key=lambda n: n.created_at, reverse=True)
+
+
+class MemoryOutbox(DatabaseOutbox):
+    """The default outbox (into the unit of work's notifications), which also keeps what it was asked
+    to deliver after the commit, as an e-mail adapter would send it."""
+
+    def __init__(self) -> None:
+        self.delivered: list[Notification] = []
+
+    def deliver(self, notification: Notification) -> None:
+        self.delivered.append(notification)
+
+
 class MemoryUnitOfWork(UnitOfWork):
     """Works on a copy of the store; :meth:`commit` publishes it."""
 
@@ -250,6 +278,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.users = MemoryUsers(self.working)
         self.counters = MemoryCounters(self.working)
         self.receipts = MemoryReceipts(self.working)
+        self.notifications = MemoryNotifications(self.working)
         self.committed = False
 
     def commit(self) -> None:

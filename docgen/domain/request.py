@@ -343,7 +343,7 @@ class Request:
         return entry
 
     def _check_note(self, event: str, actor: Actor, at: datetime, details: Mapping[str, Any]) -> Note:
-        note = NOTES.get(event)
+        note = self._workflow.notes.get(event)
         if note is None or self._state not in note.states:
             raise IllegalTransition(
                 state=STATES[self._state].label.as_dict(),

@@ -14,7 +14,12 @@ service definition:
   signs it (diagrams 2 and 3 of the seeds);
 - ``payment.when``: ``before-review`` puts the payment before the signature,
   ``after-review`` after the qualification check (radio-spectrum permit),
-  ``none`` leaves it out.
+  ``none`` leaves it out;
+- ``[steps]``: per channel, the steps that only some seeds name (:data:`CHANNEL_STEPS`):
+  the officer's check of the original documents (seed 004 item 6.1), the
+  state-database check of the applicant, the entrant's own signature with their
+  key, the hand-over of the result where the request was filed. A channel the
+  section leaves out gets :func:`default_steps`.
 
 Each failed check of the regulation is a refusal with its own outcome code,
 reachable only from the state in which that check is made.
@@ -26,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from docgen.domain.catalog import Service
+from docgen.domain.catalog import CatalogError, Service
 from docgen.domain.errors import ChannelNotOffered
 from docgen.domain.history import ACTOR_KINDS
 
@@ -35,6 +40,7 @@ __all__ = [
     "ACTOR_KINDS",
     "APPLICANT_CONFIRMED",
     "AWAITING_PAYMENT",
+    "CHANNEL_STEPS",
     "DATABASES",
     "DRAFT",
     "ENTRANT",
@@ -42,6 +48,7 @@ __all__ = [
     "IN_REVIEW",
     "ISSUED",
     "NOTES",
+    "ORIGINALS_CHECKED",
     "OUTCOMES",
     "PAID",
     "REFUSED",
@@ -56,6 +63,8 @@ __all__ = [
     "Text",
     "Transition",
     "Workflow",
+    "channel_steps",
+    "default_steps",
     "steps_for",
 ]
 
@@ -81,6 +90,7 @@ class Text:
 # -- states -------------------------------------------------------------------------------------
 
 DRAFT = "draft"
+ORIGINALS_CHECKED = "originals-checked"
 SUBMITTED = "submitted"
 APPLICANT_CONFIRMED = "applicant-confirmed"
 AWAITING_PAYMENT = "awaiting-payment"
@@ -103,6 +113,10 @@ STATES: dict[str, State] = {
     state.code: state
     for state in (
         State(DRAFT, Text("Жоба", "Черновик")),
+        State(
+            ORIGINALS_CHECKED,
+            Text("Құжаттардың түпнұсқалығы тексерілді", "Подлинность документов проверена"),
+        ),
         State(SUBMITTED, Text("Сұрау салу нысаны толтырылды", "Форма запроса заполнена")),
         State(
             APPLICANT_CONFIRMED,
@@ -131,6 +145,10 @@ ACTORS: dict[str, Text] = {
 #: What each event is called where it is named to a person (errors, status pages).
 EVENTS: dict[str, Text] = {
     "open": Text("Сұрау салу нысанын ашу", "Открытие формы запроса"),
+    # Seed 004 item 6.1 (Kazakh only; the Russian is our translation).
+    "check-originals": Text(
+        "Өтініш пен құжаттардың түпнұсқалығын тексеру", "Проверка подлинности заявления и документов"
+    ),
     "submit": Text("Сұрау салу нысанын толтыру", "Заполнение формы запроса"),
     "check-applicant": Text("Алушының деректерін тексеру", "Проверка данных услугополучателя"),
     "pay": Text("ЭҮТШ арқылы төлеу", "Оплата через ПШЭП"),
@@ -263,6 +281,8 @@ class Note:
     entrant_only: bool = False
     """Of the people, only the one who enters the request on its channel (the applicant on the portal,
     the clerk or operator on theirs) may record it: a clerk cannot add to an applicant's draft."""
+    optional: bool = False
+    """Recorded only on the channels whose ``[steps]`` name it (:data:`CHANNEL_STEPS`)."""
 
     def actors_on(self, channel: str) -> tuple[str, ...]:
         if not self.entrant_only:
@@ -277,7 +297,7 @@ NOTES: dict[str, Note] = {
             "attach",
             Text("Құжатты қоса тіркеу", "Прикрепление документа"),
             ("applicant", "clerk", "operator"),
-            (DRAFT,),
+            (DRAFT, ORIGINALS_CHECKED),
             ("code", "sha256", "media_type", "size"),
             entrant_only=True,
         ),
@@ -295,6 +315,17 @@ NOTES: dict[str, Note] = {
             ("applicant", "clerk", "operator"),
             (ISSUED, REFUSED),
             ("document", "format", "lang", "copy"),
+        ),
+        # Seed 003 item 8.11, seed 004 items 6.11 and 7.10: the centre's operator (or the local
+        # body's officer) gives the result to the applicant, in person or by e-mail.
+        Note(
+            "hand-over",
+            Text("Нәтижені алушыға беру", "Выдача результата услугополучателю"),
+            ("clerk", "operator"),
+            (ISSUED, REFUSED),
+            ("document", "method"),
+            entrant_only=True,
+            optional=True,
         ),
         Note(
             "registry-status",
@@ -406,6 +437,22 @@ _SIGN_STEP = {
         "Подписание заполненной формы запроса ЭЦП сотрудника МИО",
     ),
 }
+#: Seed 004 item 6.1 (Kazakh only; the Russian is our translation): before the officer enters the
+#: request, they check that the application and the documents brought are the originals.
+_CHECK_ORIGINALS_STEP = {
+    "local-body": Text(
+        "Алушының өтiнiшi мен құжаттарының түпнұсқалығын ЖАО қызметкерiнiң тексеруі",
+        "Проверка сотрудником МИО подлинности заявления и документов услугополучателя",
+    ),
+    "provider": Text(
+        "Алушының өтiнiшi мен құжаттарының түпнұсқалығын қызмет көрсетуші қызметкерiнiң тексеруі",
+        "Проверка сотрудником услугодателя подлинности заявления и документов услугополучателя",
+    ),
+    "centre": Text(
+        "Алушының өтiнiшi мен құжаттарының түпнұсқалығын ХҚКО операторының тексеруі",
+        "Проверка оператором ЦОН подлинности заявления и документов услугополучателя",
+    ),
+}
 _CHECK_APPLICANT_STEP = Text(
     "ЭҮШ арқылы ЖТ МДҚ/ЗТ МДҚ-ға сұрау салу және алушы деректерінің бар болуын тексеру",
     "Запрос через ШЭП в ГБД ФЛ/ГБД ЮЛ и проверка наличия данных услугополучателя",
@@ -498,10 +545,56 @@ _CHECKS = (
 )
 
 
-def _path(channel: str, payment: str) -> tuple[Transition, ...]:
+#: The steps only some seeds name, which a service's ``[steps]`` lists per channel:
+#:
+#: - ``check-originals``: the entrant checks the originals of the application and documents before
+#:   entering the request (seed 004 item 6.1, the local executive body);
+#: - ``check-applicant``: the state databases of individuals / legal entities are asked about the
+#:   applicant (seeds 000-003 on the assisted channels; seed 004 has no such step);
+#: - ``entrant-signature``: the clerk, officer or operator signs the request with their own key, and
+#:   the signature is checked as an applicant's is (seed 003 item 8.6, seed 004 items 6.6-6.8, 7.5-7.7);
+#: - ``hand-over``: the result (or the reasoned refusal) is handed to the applicant where the request
+#:   was filed (seed 003 item 8.11, seed 004 items 6.11, 7.10).
+CHANNEL_STEPS = ("check-originals", "check-applicant", "entrant-signature", "hand-over")
+
+
+def default_steps(channel: str) -> tuple[str, ...]:
+    """A channel's optional steps when the service's ``[steps]`` does not list them: the state-database
+    check on every assisted channel (the shape of seeds 000-003), nothing on the portal."""
+    return () if channel == "portal" else ("check-applicant",)
+
+
+def channel_steps(service: Service, channel: str) -> tuple[str, ...]:
+    """The optional steps of ``service`` on ``channel``, from its ``[steps]`` (``forms/*.toml``).
+
+    Raises :class:`~docgen.domain.catalog.CatalogError` for a step that is not one of
+    :data:`CHANNEL_STEPS`, or one the portal cannot have (the applicant files there alone).
+    """
+    table = service.raw.get("steps") or {}
+    if not isinstance(table, Mapping):
+        raise CatalogError(f"{service.code}: [steps] must be a table of channel = [steps]")
+    unknown_channels = [name for name in table if name not in service.channels]
+    if unknown_channels:
+        raise CatalogError(f"{service.code}: [steps] names channel {unknown_channels[0]!r} it does not offer")
+    if channel not in table:
+        return default_steps(channel)
+    listed = tuple(str(item) for item in table[channel])
+    for item in listed:
+        if item not in CHANNEL_STEPS:
+            raise CatalogError(
+                f"{service.code}: [steps] {channel}: unknown step {item!r} "
+                f"(known: {', '.join(CHANNEL_STEPS)})"
+            )
+        if channel == "portal":
+            raise CatalogError(f"{service.code}: [steps] portal: {item!r} is a step of the assisted channels")
+    return listed
+
+
+def _path(channel: str, payment: str, steps: tuple[str, ...] | None = None) -> tuple[Transition, ...]:
     """The regulation's order of steps when every check passes."""
     who = ENTRANT[channel]
     assisted = channel != "portal"
+    steps = default_steps(channel) if steps is None else steps
     rows: list[Transition] = []
 
     def add(event: str, actors: tuple[str, ...], step: Text, target: str, **extra: Any) -> None:
@@ -515,12 +608,16 @@ def _path(channel: str, payment: str) -> tuple[Transition, ...]:
         else:
             add("pay", ("applicant", "system"), _PAY_STEP, PAID)
 
+    if "check-originals" in steps:
+        add("check-originals", (who,), _CHECK_ORIGINALS_STEP[channel], ORIGINALS_CHECKED)
     add("submit", (who,), _SUBMIT_STEP[channel], SUBMITTED)
-    if assisted:
+    if "check-applicant" in steps:
         add("check-applicant", ("system",), _CHECK_APPLICANT_STEP, APPLICANT_CONFIRMED)
     if payment == "before-review":
         payment_due()
-    add("sign", (who,), _SIGN_STEP[channel], SIGNED)
+    keyed = not assisted or "entrant-signature" in steps
+    signature = ("signature_sha256",) if assisted and keyed else ()
+    add("sign", (who,), _SIGN_STEP[channel], SIGNED, requires=signature)
     add("register", ("system",), _REGISTER_STEP, REGISTERED, requires=("number",))
     add("start-review", ("clerk",), _REVIEW_STEP, IN_REVIEW)
     if payment == "after-review":
@@ -539,10 +636,13 @@ def _path(channel: str, payment: str) -> tuple[Transition, ...]:
 def _refusals(channel: str, path: tuple[Transition, ...]) -> tuple[Transition, ...]:
     assisted = channel != "portal"
     present = {DRAFT} | {row.target for row in path}
+    events = {row.event for row in path}
     rows = []
     for check in _CHECKS:
         if check.state not in present or (check.assisted_only and not assisted):
             continue
+        if check.outcome == "applicant-not-found" and "check-applicant" not in events:
+            continue  # no state-database step on this channel, so no refusal of it
         actors = (*check.actors, ENTRANT[channel]) if check.by_entrant and assisted else check.actors
         rows.append(
             Transition(
@@ -570,12 +670,15 @@ class Workflow:
     path: tuple[Transition, ...]
     """The regulation's order when every check passes, ending in ``issued``."""
     refusals: tuple[Transition, ...]
+    steps: tuple[str, ...] = ()
+    """The optional steps this channel has (:data:`CHANNEL_STEPS`, from the service's ``[steps]``)."""
 
     @classmethod
     def for_service(cls, service: Service, channel: str) -> Workflow:
         if channel not in service.channels:
             raise ChannelNotOffered(service=service.code, channel=channel, known=", ".join(service.channels))
-        path = _path(channel, service.payment.when)
+        steps = channel_steps(service, channel)
+        path = _path(channel, service.payment.when, steps)
         return cls(
             service=service.code,
             channel=channel,
@@ -583,7 +686,20 @@ class Workflow:
             opening=Transition("open", (), DRAFT, (ENTRANT[channel],), _OPEN_STEP[channel]),
             path=path,
             refusals=_refusals(channel, path),
+            steps=steps,
         )
+
+    @property
+    def notes(self) -> dict[str, Note]:
+        """What may be recorded without a step on this channel: every note but the optional ones
+        (the hand-over) its ``[steps]`` do not name."""
+        return {code: note for code, note in NOTES.items() if not note.optional or code in self.steps}
+
+    @property
+    def signed_with_key(self) -> bool:
+        """Whether the one who enters the request signs it with a key that is checked (the applicant
+        on the portal; the clerk, officer or operator where ``entrant-signature`` is a step)."""
+        return self.channel == "portal" or "entrant-signature" in self.steps
 
     @property
     def transitions(self) -> tuple[Transition, ...]:
@@ -620,6 +736,10 @@ class Workflow:
         for row in (self.opening, *self.transitions):
             source = "|".join(row.sources) or "-"
             lines.append(f"  {source} --{row.key} [{', '.join(row.actors)}]--> {row.target}  ({row.step.ru})")
+        for code, note in self.notes.items():
+            if note.optional:
+                actors = ", ".join(note.actors_on(self.channel))
+                lines.append(f"  {'|'.join(note.states)} --{code} [{actors}]--  ({note.label.ru})")
         return "\n".join(lines)
 
 

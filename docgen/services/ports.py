@@ -27,12 +27,16 @@ from docgen.domain.users import User
 __all__ = [
     "AttachmentStore",
     "Counters",
+    "DatabaseOutbox",
     "DocumentRecord",
     "DocumentRenderer",
     "DocumentTimestamper",
     "Documents",
     "NewDocument",
+    "Notification",
+    "Notifications",
     "Official",
+    "Outbox",
     "PasswordHasher",
     "Receipts",
     "RequestRecord",
@@ -121,6 +125,25 @@ class DocumentRecord:
     service: str
     provider: str
     holder: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What the applicant is told when their result or refusal is ready (seed 004 items 6.11, 7.10:
+    "in person or by e-mail"; the portal's personal cabinet elsewhere)."""
+
+    request_id: str
+    recipient: str
+    """The IIN or BIN of the applicant the request is for (their list shows it)."""
+    kind: str
+    """``result-ready`` or ``refusal-ready``."""
+    message: dict[str, str]
+    """The message in ``kk`` and ``ru``: the service, the document's number, where to get it."""
+    created_at: dt.datetime
+    document: str | None = None
+    """The number of the document that is ready (a refusal without a document has none)."""
+    email: str | None = None
+    """The applicant's e-mail address, when the request gives one."""
 
 
 # -- repositories -----------------------------------------------------------------------------
@@ -234,6 +257,17 @@ class Receipts(ABC):
         it pays (another one when it was taken before)."""
 
 
+class Notifications(ABC):
+    """The messages sent to applicants (append-only), written in the deciding unit of work."""
+
+    @abstractmethod
+    def add(self, notification: Notification) -> None: ...
+
+    @abstractmethod
+    def for_recipients(self, recipients: Collection[str]) -> list[Notification]:
+        """The notifications to any of ``recipients`` (IINs / BINs), newest first."""
+
+
 class UnitOfWork(ABC):
     """One transaction over every repository. Use as ``with factory() as uow: ...; uow.commit()``."""
 
@@ -242,6 +276,7 @@ class UnitOfWork(ABC):
     users: Users
     counters: Counters
     receipts: Receipts
+    notifications: Notifications
 
     def __enter__(self) -> Self:
         return self
@@ -331,3 +366,24 @@ class AttachmentStore(ABC):
 
     @abstractmethod
     def get(self, key: str) -> bytes | None: ...
+
+
+class Outbox(ABC):
+    """Where a notification to the applicant goes. :meth:`send` is called inside the unit of work that
+    made the decision (so a decision rolled back sends nothing); :meth:`deliver` after its commit, for
+    what cannot be taken back (an e-mail)."""
+
+    @abstractmethod
+    def send(self, uow: UnitOfWork, notification: Notification) -> None:
+        """Record ``notification`` in ``uow`` (the default: the ``notifications`` table)."""
+
+    def deliver(self, notification: Notification) -> None:  # noqa: B027 - optional: nothing to deliver
+        """Deliver ``notification`` outside, once its decision is committed; must not raise."""
+
+
+class DatabaseOutbox(Outbox):
+    """The default outbox: the notification is written to the database, and the applicant's list
+    (``docgen request notifications``) shows it."""
+
+    def send(self, uow: UnitOfWork, notification: Notification) -> None:
+        uow.notifications.add(notification)

@@ -18,7 +18,7 @@ from docgen.domain.users import User
 from docgen.domain.workflow import STATES
 from docgen.errors import NotAllowed, RequestNotFound
 from docgen.services import access
-from docgen.services.ports import RequestRecord, UnitOfWorkFactory
+from docgen.services.ports import Notification, RequestRecord, UnitOfWorkFactory
 from docgen.services.steps import load
 
 __all__ = ["QueryService"]
@@ -57,8 +57,9 @@ class QueryService:
         }
 
     def mine(self, user: User) -> list[dict[str, Any]]:
-        """An applicant's "history of services": the requests they are the applicant of or opened;
-        an operator's: what was filed at their centre."""
+        """An applicant's "history of services": the requests they are the applicant of or opened,
+        each with the notifications sent about it (``notifications``); an operator's: what was filed
+        at their centre."""
         with self.uow(write=False) as uow:
             user = access.current(uow, user)
             if user.role == "operator":
@@ -66,7 +67,25 @@ class QueryService:
             else:
                 holders = [number for number in (user.holder,) if number]
                 rows = uow.requests.find(holders=holders, filed_by=user.login)
-        return [self._summary(row) for row in rows if _visible(user, row)]
+            sent = uow.notifications.for_recipients([user.holder]) if user.holder else []
+        rows = [row for row in rows if _visible(user, row)]
+        return [
+            self._summary(row) | {"notifications": [_notice(n) for n in sent if n.request_id == row.id]}
+            for row in rows
+        ]
+
+    def notifications(self, user: User) -> list[dict[str, Any]]:
+        """The messages sent to an applicant (their IIN, or their organisation's BIN), newest first:
+        which request, what is ready, the document's number, the text in kk and ru."""
+        with self.uow(write=False) as uow:
+            user = access.current(uow, user)
+            if user.role != "applicant" or not user.holder:
+                raise NotAllowed(
+                    login=user.login,
+                    what={"kk": "хабарламалар тек алушыға", "ru": "уведомления только для услугополучателя"},
+                )
+            sent = uow.notifications.for_recipients([user.holder])
+        return [_notice(n) for n in sent]
 
     def queue(self, user: User, soon_days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
         """A clerk's undecided requests of their provider: overdue first, then due soon, then by due date."""
@@ -122,6 +141,17 @@ class QueryService:
             "overdue": bool(due and due < today and not STATES[row.state].final),
             "due_soon": bool(due and today <= due and (due - today).days <= soon_days),
         }
+
+
+def _notice(notification: Notification) -> dict[str, Any]:
+    return {
+        "request_id": notification.request_id,
+        "kind": notification.kind,
+        "document": notification.document,
+        "message": dict(notification.message),
+        "at": notification.created_at.isoformat(),
+        "email": notification.email,
+    }
 
 
 def _visible(user: User, row: RequestRecord) -> bool:

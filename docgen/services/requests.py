@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docgen.documents.intake import intake_example, intake_schema
@@ -50,10 +50,21 @@ from docgen.errors import (
 )
 from docgen.services import access
 from docgen.services.issuing import Issuer
-from docgen.services.ports import AttachmentStore, RequestRecord, UnitOfWork, UnitOfWorkFactory
+from docgen.services.ports import (
+    AttachmentStore,
+    DatabaseOutbox,
+    Outbox,
+    RequestRecord,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from docgen.services.steps import SYSTEM, Step, domain_rules, load, opening_details, sealed, service_of
 
-__all__ = ["MAX_ATTACHMENT_BYTES", "RequestService", "signed_payload"]
+__all__ = ["HAND_OVER_METHODS", "MAX_ATTACHMENT_BYTES", "RequestService", "signed_payload"]
+
+#: How a result is handed over where it was filed: "қолма-қол немесе электрондық поштаға жiберу арқылы"
+#: (seed 004 items 6.11, 7.10).
+HAND_OVER_METHODS = ("in-person", "e-mail")
 
 #: The largest attachment accepted (a scan or a PDF).
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -82,6 +93,8 @@ class RequestService:
     clock: Clock
     seal: Seal
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+    outbox: Outbox = field(default_factory=DatabaseOutbox)
+    """Where the applicant's notification goes when a step decides a request."""
 
     # -- what a person fills in -------------------------------------------------------------------
     def intake_schema(self, service_code: str) -> dict[str, Any]:
@@ -264,15 +277,20 @@ class RequestService:
         return key
 
     def submit(self, user: User, request_id: str) -> str:
-        """Submit; on assisted channels also check the applicant in the state database and a
-        representative's power of attorney in the notary system (unless notarised on paper)."""
+        """Submit; where the channel has the state-database step (``check-applicant``), also check
+        the applicant in the state database and a representative's power of attorney in the notary
+        system (unless notarised on paper)."""
         with self.uow(write=False) as uow:
             record = self._readable(uow, user, request_id)
-        found, attorney_ok = self._lookup_applicant(record)  # outside systems, outside the transaction
+            workflow = load(uow, self.catalog, self.seal, request_id).request.workflow
+            checks_applicant = "check-applicant" in workflow.steps
+        found, attorney_ok = (None, True)
+        if checks_applicant:
+            found, attorney_ok = self._lookup_applicant(record)  # outside systems, outside the transaction
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
             step.apply(self.clock, "submit", step.actor)
-            if step.request.state == "submitted" and step.request.channel != "portal":
+            if step.request.state == "submitted" and checks_applicant:
                 if found is None:
                     database = (
                         "legal-entities"
@@ -284,6 +302,16 @@ class RequestService:
                     step.apply(self.clock, "refuse", SYSTEM, outcome="applicant-not-found", database="notary")
                 else:
                     step.apply(self.clock, "check-applicant", SYSTEM)
+            step.save()
+            return step.request.state
+
+    def check_originals(self, user: User, request_id: str) -> str:
+        """Seed 004 item 6.1: the local body's officer checks that the application and documents the
+        applicant brought are the originals, before entering the request (a step of the channels
+        whose ``[steps]`` name ``check-originals``)."""
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.apply(self.clock, "check-originals", step.actor)
             step.save()
             return step.request.state
 
@@ -380,7 +408,7 @@ class RequestService:
         """The portal: the payment gateway reported no payment, so the system refuses the request (the
         installation's job, not a person's: on the portal only the system records this refusal)."""
         with self.uow() as uow:
-            step = load(uow, self.catalog, self.seal, request_id, lock=True)
+            step = load(uow, self.catalog, self.seal, request_id, lock=True, outbox=self.outbox)
             step.apply(self.clock, "refuse", SYSTEM, outcome="no-payment")
             step.save()
             return step.request.state
@@ -395,28 +423,47 @@ class RequestService:
             return signed_payload(step.request, step.record.data)
 
     def sign(self, user: User, request_id: str, signature: bytes | None = None) -> str:
-        """Sign and, when the signature holds, register (number and deadline)."""
+        """Sign and, when the signature holds, register (number and deadline).
+
+        On the portal the applicant signs; where the channel's steps have ``entrant-signature`` (seed
+        003 item 8, seed 004 items 6-7) the clerk, officer or operator who entered the request signs
+        it with their own key, checked exactly as an applicant's is, against their own IIN."""
         with self.uow() as uow:
+            stored = access.current(uow, user)
             step = self._step(uow, user, request_id)
             actor = step.actor
-            step.check(self.clock, "sign", actor)
             check = None
-            if step.request.channel == "portal":
+            if step.request.workflow.signed_with_key:
+                step.check(self.clock, "sign", actor, signature_sha256="-")
                 if not signature:
                     raise SignatureMissing()
-                applicant = step.record.data["applicant"]
-                legal = applicant["kind"] == "legal"
+                if step.request.channel == "portal":
+                    applicant = step.record.data["applicant"]
+                    legal = applicant["kind"] == "legal"
+                    iin = None if legal else applicant.get("iin")
+                    bin = applicant.get("bin") if legal else None
+                else:
+                    if not stored.iin:  # nobody's key can be checked against a person without an IIN
+                        raise NotAllowed(
+                            login=stored.login,
+                            what={
+                                "kk": "қызметкердің ЖСН-і тіркелмеген, ЭЦҚ-сын тексеру мүмкін емес",
+                                "ru": "ИИН сотрудника не зарегистрирован, его ЭЦП нельзя проверить",
+                            },
+                        )
+                    iin, bin = stored.iin, None
                 check = self.checker.check(
-                    signed_payload(step.request, step.record.data),
-                    signature,
-                    iin=None if legal else applicant.get("iin"),
-                    bin=applicant.get("bin") if legal else None,
+                    signed_payload(step.request, step.record.data), signature, iin=iin, bin=bin
                 )  # checked at the real present moment: a certificate must be valid now
                 if check.reason == "bad-signature":
                     raise SignatureNotForRequest(id=request_id)  # another request's bytes: nothing stored
                 step.columns["signature_check"] = check.to_dict()
-                step.apply(self.clock, "sign", actor, signature_sha256=hashlib.sha256(signature).hexdigest())
+                signed = {"signature_sha256": hashlib.sha256(signature).hexdigest()}
+                if step.request.channel != "portal":
+                    signed["signed_by"] = user.login
+                step.apply(self.clock, "sign", actor, **signed)
             else:
+                step.check(self.clock, "sign", actor)
                 step.apply(self.clock, "sign", actor, signed_by=user.login)
             if check is not None and not check.ok:
                 step.apply(
@@ -480,6 +527,41 @@ class RequestService:
         if step.request.state == "registered":
             step.apply(self.clock, "start-review", clerk)
 
+    # -- handing over -----------------------------------------------------------------------------
+    def hand_over(self, user: User, request_id: str, method: str = "in-person") -> str:
+        """The operator of the centre (or the local body's officer) where the request was filed records
+        that they gave the result - the document, or the reasoned refusal - to the applicant, in person
+        or by e-mail (seed 003 item 8.11, seed 004 items 6.11, 7.10). Only on the channels whose
+        ``[steps]`` name ``hand-over``; each document is handed over once. Returns its number."""
+        if method not in HAND_OVER_METHODS:
+            raise InvalidData(
+                kind="request",
+                field="method",
+                problem={
+                    "kk": f"беру тәсілі: {', '.join(HAND_OVER_METHODS)}",
+                    "ru": f"способ выдачи: {', '.join(HAND_OVER_METHODS)}",
+                },
+            )
+        with self.uow() as uow:
+            step = self._step(uow, user, request_id)
+            step.check_note(self.clock, "hand-over", step.actor, document="-", method=method)
+            documents = uow.documents.for_request(request_id)
+            if not documents:
+                raise DocumentNotFound(number="—")
+            number = documents[-1].number
+            handed = [e.details.get("document") for e in step.request.history if e.event == "hand-over"]
+            if number in handed:
+                raise NotAllowed(
+                    login=user.login,
+                    what={
+                        "kk": f"№ {number} құжат алушыға бұрын берілген",
+                        "ru": f"документ № {number} уже выдан услугополучателю",
+                    },
+                )
+            step.note(self.clock, "hand-over", step.actor, document=number, method=method)
+            step.save()
+            return number
+
     # -- plumbing ---------------------------------------------------------------------------------
     def _readable(self, uow: UnitOfWork, user: User, request_id: str) -> RequestRecord:
         return self._seen(uow, access.current(uow, user), request_id)
@@ -497,7 +579,7 @@ class RequestService:
         """The request, locked for this unit of work, once ``user`` (as stored now) may act on it."""
         stored = access.current(uow, user)
         self._seen(uow, stored, request_id)
-        step = load(uow, self.catalog, self.seal, request_id, lock=True)
+        step = load(uow, self.catalog, self.seal, request_id, lock=True, outbox=self.outbox)
         access.may_act(stored, step.record)
         step.actor = stored.actor()
         return step

@@ -21,8 +21,10 @@ from docgen.domain.history import Actor
 from docgen.domain.ports import Clock
 from docgen.domain.request import Request
 from docgen.domain.seal import Seal, data_digest
+from docgen.domain.workflow import ISSUED, REFUSED
 from docgen.errors import DomainRefusal, RequestNotFound, UnknownService
-from docgen.services.ports import RequestRecord, UnitOfWork
+from docgen.services.notifications import notification_for
+from docgen.services.ports import Notification, Outbox, RequestRecord, UnitOfWork
 
 __all__ = [
     "OWNERSHIP",
@@ -35,6 +37,9 @@ __all__ = [
     "service_of",
     "tampering",
 ]
+
+#: The states that end a request: reaching one is what the applicant is told of.
+FINAL = (ISSUED, REFUSED)
 
 #: The information systems themselves (portal, payment gateway, state databases).
 SYSTEM = Actor("system", "docgen")
@@ -55,11 +60,20 @@ def service_of(catalog: Catalog, code: str) -> Service:
     return catalog.get(code)
 
 
-def load(uow: UnitOfWork, catalog: Catalog, seal: Seal, request_id: str, *, lock: bool = False) -> Step:
+def load(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    seal: Seal,
+    request_id: str,
+    *,
+    lock: bool = False,
+    outbox: Outbox | None = None,
+) -> Step:
     """The request ``request_id`` as a step in ``uow``; :class:`RequestNotFound` if there is none.
 
     Its history is replayed and checked against the row (:func:`tampering`): a request whose
-    history was cut short, rewritten, or whose row was altered is refused, not acted on.
+    history was cut short, rewritten, or whose row was altered is refused, not acted on. With
+    ``outbox``, a step that decides the request tells the applicant (:meth:`Step.save`).
     """
     record = uow.requests.get(request_id, lock=lock)
     if record is None:
@@ -73,7 +87,7 @@ def load(uow: UnitOfWork, catalog: Catalog, seal: Seal, request_id: str, *, lock
         found = tampering(record, request, seal)
         if found:
             raise BrokenHistory(index=len(request.history), problem=found[0])
-    return Step(uow, record, request, seal)
+    return Step(uow, record, request, seal, service=service_of(catalog, record.service), outbox=outbox)
 
 
 #: What the opening history entry records of whose the request is; the row must agree.
@@ -139,6 +153,9 @@ class Step:
     columns: dict[str, Any] = field(default_factory=dict)
     actor: Actor = SYSTEM
     """Who takes the step: the user as stored now (set by the use case once they may act)."""
+    service: Service | None = None
+    outbox: Outbox | None = None
+    """Where the applicant's notification goes when this step decides the request."""
 
     def __post_init__(self) -> None:
         self.stored_seq = self.request.history[-1].seq
@@ -160,8 +177,24 @@ class Step:
             self.request.note(event, actor, clock.now(), **details)
 
     def save(self) -> None:
-        """Append the new entries, update the row (with its sealed head), and commit the unit of work."""
+        """Append the new entries, update the row (with its sealed head), and commit the unit of work.
+
+        The one place the applicant is notified: when these entries decided the request (issued, or
+        refused by any check), the notification goes to the outbox in this same unit of work - a
+        decision rolled back sends nothing - and is delivered outside once committed."""
         self.uow.requests.save(
             self.request, self.stored_seq, **self.columns, **sealed(self.request, self.seal)
         )
+        notification = self._decided()
+        if notification is not None and self.outbox is not None:
+            self.outbox.send(self.uow, notification)
         self.uow.commit()
+        if notification is not None and self.outbox is not None:
+            self.outbox.deliver(notification)
+
+    def _decided(self) -> Notification | None:
+        new = [entry for entry in self.request.history if entry.seq > self.stored_seq]
+        moved = [entry.to_state for entry in new if entry.from_state != entry.to_state]
+        if self.service is None or not any(state in FINAL for state in moved):
+            return None
+        return notification_for(self.service, self.record, self.request, new[-1].at)

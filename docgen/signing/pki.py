@@ -15,6 +15,8 @@ Layout of a PKI folder::
     root-ca.pem  root-ca.key  crl.pem
     providers/<provider-code>.p12    (signing certificate of the provider's authorised person)
     applicants/<IIN or BIN>.p12      (demo applicants)
+    staff/<login>.p12                (demo centre operator and local body officer: they sign the
+                                      requests they enter, seed 003 item 8, seed 004 items 6-7)
     tsa.p12                          (a demo timestamp authority, for PAdES B-T)
     signers.json                     (the signers' register: each provider's BIN and signing officials)
 """
@@ -35,6 +37,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = [
     "DEMO_PASSWORD",
+    "DEMO_STAFF",
     "KEY_COMPROMISE",
     "REVOCATION_REASONS",
     "UPPER_BOUNDS",
@@ -190,6 +193,10 @@ class LocalPki:
 
     def applicant_path(self, number: str) -> Path:
         return self.folder / "applicants" / f"{number}.p12"
+
+    def staff_path(self, login: str) -> Path:
+        """The key of a centre operator or local body officer (:data:`DEMO_STAFF`)."""
+        return self.folder / "staff" / f"{login}.p12"
 
     @property
     def tsa_path(self) -> Path:
@@ -445,6 +452,17 @@ def demo_applicants() -> list[Subject]:
     ]
 
 
+#: Demo staff who enter requests on the assisted channels and sign them with their own key (seed 003
+#: item 8, seed 004 items 6-7), by the login ``docgen demo`` gives them: the Astana centre's operator
+#: and the Mangystau local body's officer. Development data; each key is ``staff/<login>.p12``.
+DEMO_STAFF: dict[str, Subject] = {
+    "operator-astana": Subject("Серікбаева Айгүл Нұрланқызы", iin="900412400619", title="ХҚКО операторы"),
+    "clerk-mangystau-internal-policy": Subject(
+        "Жұмабаев Арман Серікұлы", iin="860919300728", title="ЖАО қызметкері"
+    ),
+}
+
+
 #: Demo authorised persons of each provider (name, position): development data.
 DEMO_SIGNERS: dict[str, tuple[str, str]] = {
     "mtc-communications-committee": (
@@ -518,6 +536,8 @@ def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
         number = applicant.bin or applicant.iin
         assert number is not None
         pki.save(pki.issue(applicant), pki.applicant_path(number))
+    for login, person in DEMO_STAFF.items():
+        pki.save(pki.issue(person), pki.staff_path(login))
     tsa = pki.issue(
         Subject("docgen development timestamp authority", organization="docgen (development only)"),
         extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],

@@ -23,6 +23,7 @@ from docgen.domain.errors import (
 )
 from docgen.domain.history import Actor, HistoryEntry, verify_chain
 from docgen.domain.request import Request
+from docgen.domain.workflow import Workflow
 
 CATALOG = Catalog.load(PROJECT_ROOT / "forms")
 EVERY_CHANNEL = [(service.code, channel) for service in CATALOG for channel in service.channels]
@@ -61,8 +62,15 @@ JOURNEYS = {
 
 
 def journey(code: str, channel: str) -> list[str]:
+    """The hand-written order, with the steps the service's ``[steps]`` add or leave out on ``channel``."""
     kind = "portal" if channel == "portal" else "assisted"
-    return JOURNEYS[(kind, CATALOG.get(code).payment.when)]
+    events = list(JOURNEYS[(kind, CATALOG.get(code).payment.when)])
+    steps = Workflow.for_service(CATALOG.get(code), channel).steps
+    if kind == "assisted" and "check-applicant" not in steps:
+        events.remove("check-applicant")
+    if "check-originals" in steps:
+        events.insert(0, "check-originals")
+    return events
 
 
 def entrant(channel: str) -> Actor:
@@ -84,6 +92,7 @@ def details_for(event: str) -> dict[str, Any]:
         "register": {"number": "KZ04RPR00031544"},
         "record-receipt": {"receipt": "№ 0004518 от 02.10.2026"},
         "pay": {"gateway_reference": "PSHEP-2026-551203"},
+        "sign": {"signature_sha256": "5" * 64},
     }.get(event, {})
 
 
@@ -230,7 +239,7 @@ REFUSALS = [
     (
         "foreign-media-registration",
         "local-body",
-        ["submit", "check-applicant", "sign"],
+        ["check-originals", "submit", "sign"],
         "signature-not-confirmed",
         SYSTEM,
         {"reason": "expired"},
@@ -244,7 +253,7 @@ REFUSALS = [
         {"database": "legal-entities"},
     ),
     (
-        "foreign-media-registration",
+        "archaeology-license",
         "centre",
         ["submit"],
         "applicant-not-found",

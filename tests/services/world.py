@@ -25,6 +25,13 @@ AUDIT_KEY = "the test audit key, not a secret"
 COMPANY_BIN = "120340001230"  # «Дала Телеком»: telecom, TV/radio, numbering examples
 FARM_BIN = "071140004566"  # the cotton-warehouse and radio-spectrum examples' company
 PERSON_IIN = "880501300124"  # the radio-device example's individual
+#: The staff who sign what they enter with their own key: the test PKI holds keys for the first two
+#: (docgen.signing.pki.DEMO_STAFF); the Aktau operator has none.
+STAFF_IINS = {
+    "operator-astana": "900412400619",
+    "clerk-mangystau-internal-policy": "860919300728",
+    "operator-aktau": "871112300943",
+}
 
 
 @dataclass
@@ -45,6 +52,18 @@ class World:
 
         payload = self.app.requests.payload(self[login], request_id)
         return sign_request(payload, self.pki.applicant_path(key).read_bytes(), b"demo")
+
+    def staff_signature(self, login: str, request_id: str, key: str | None = None) -> bytes:
+        """The signature of the clerk, officer or operator ``login`` over the request, made with the
+        key of ``key`` (default their own): the test PKI's ``staff/<login>.p12``, or the fake key
+        bound to that user's IIN."""
+        payload = self.app.requests.payload(self[login], request_id)
+        owner = key or login
+        if self.pki is not None:
+            from docgen.signing.request_signature import sign_request
+
+            return sign_request(payload, self.pki.staff_path(owner).read_bytes(), b"demo")
+        return fakes.fake_signature(payload, str(self[owner].iin))
 
     def break_history(self, request_id: str) -> None:
         """Append an entry whose hash does not chain: the request's history no longer verifies."""
@@ -116,14 +135,23 @@ def people() -> list[User]:
     """One user of every role, and a second of some, to try one against the other."""
     catalog = fakes.catalog()
     users = [
-        User(f"clerk-{code}", "clerk", f"Clerk of {code}", provider=code) for code in catalog.providers()
+        User(f"clerk-{code}", "clerk", f"Clerk of {code}", provider=code, iin=STAFF_IINS.get(f"clerk-{code}"))
+        for code in catalog.providers()
     ]
     users += [
         User("dala", "applicant", "Есенгалиев Нұрлан Серікұлы", iin="850715400337", bin=COMPANY_BIN),
         User("farm", "applicant", "Head of the farm", iin="920214450117", bin=FARM_BIN),
         User("person", "applicant", "Ахметов Данияр Серікұлы", iin=PERSON_IIN),
-        User("operator-astana", "operator", "ХҚКО операторы", centre="astana-1"),
-        User("operator-aktau", "operator", "ХҚКО операторы", centre="aktau-1"),
+        User(
+            "operator-astana",
+            "operator",
+            "ХҚКО операторы",
+            centre="astana-1",
+            iin=STAFF_IINS["operator-astana"],
+        ),
+        User(
+            "operator-aktau", "operator", "ХҚКО операторы", centre="aktau-1", iin=STAFF_IINS["operator-aktau"]
+        ),
         User("admin", "admin", "Әкімші"),
         User("gone", "applicant", "Disabled applicant", iin=PERSON_IIN, enabled=False),
     ]

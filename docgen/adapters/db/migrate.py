@@ -70,6 +70,7 @@ APPLICATION_GRANTS = {
     "history": "SELECT, INSERT",
     "documents": "SELECT, INSERT",
     "document_files": "SELECT, INSERT",
+    "notifications": "SELECT, INSERT",
     "receipts": "SELECT, INSERT",
     "requests": "SELECT, INSERT, UPDATE",
     "registry": "SELECT, INSERT, UPDATE",

@@ -32,6 +32,7 @@ __all__ = [
     "documents",
     "history",
     "metadata",
+    "notifications",
     "people",
     "receipts",
     "registry",
@@ -158,5 +159,21 @@ receipts = Table(
     Column("request_id", String(36), ForeignKey("requests.id"), nullable=False),
 )
 
+#: A message to an applicant that their result or refusal is ready (the default outbox), written in
+#: the deciding transaction; append-only like the history.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), ForeignKey("requests.id"), nullable=False),
+    Column("recipient", String(12), nullable=False),  # the applicant's IIN or BIN
+    Column("kind", String(32), nullable=False),  # result-ready | refusal-ready
+    Column("document", String(64)),
+    Column("email", String(320)),
+    Column("message", JSON, nullable=False),  # {"kk": ..., "ru": ...}
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_notifications_recipient", "recipient"),
+)
+
 #: Tables whose rows the application may insert but never change or delete.
-APPEND_ONLY = ("history", "documents", "document_files")
+APPEND_ONLY = ("history", "documents", "document_files", "notifications")

@@ -50,6 +50,7 @@ from docgen.adapters.db.tables import (
     document_files,
     documents,
     history,
+    notifications,
     receipts,
     registry,
     requests,
@@ -65,6 +66,8 @@ from docgen.services.ports import (
     DocumentRecord,
     Documents,
     NewDocument,
+    Notification,
+    Notifications,
     Receipts,
     RequestRecord,
     Requests,
@@ -76,6 +79,7 @@ from docgen.services.ports import (
 __all__ = [
     "SqlCounters",
     "SqlDocuments",
+    "SqlNotifications",
     "SqlReceipts",
     "SqlRequests",
     "SqlUnitOfWork",
@@ -121,6 +125,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.users = SqlUsers(self)
         self.counters = SqlCounters(self)
         self.receipts = SqlReceipts(self)
+        self.notifications = SqlNotifications(self)
 
     @property
     def connection(self) -> Connection:
@@ -558,6 +563,46 @@ class SqlReceipts(Receipts):
                 )
             ).scalar_one()
         )
+
+
+class SqlNotifications(Notifications):
+    def __init__(self, unit: SqlUnitOfWork) -> None:
+        self._unit = unit
+
+    def add(self, notification: Notification) -> None:
+        self._unit.execute(
+            insert(notifications).values(
+                id=str(uuid.uuid4()),
+                request_id=notification.request_id,
+                recipient=notification.recipient,
+                kind=notification.kind,
+                document=notification.document,
+                email=notification.email,
+                message=dict(notification.message),
+                created_at=_to_utc(notification.created_at),
+            )
+        )
+
+    def for_recipients(self, recipients: Collection[str]) -> list[Notification]:
+        if not recipients:
+            return []
+        rows = self._unit.execute(
+            select(notifications)
+            .where(notifications.c.recipient.in_(list(recipients)))
+            .order_by(notifications.c.created_at.desc(), notifications.c.id)
+        )
+        return [
+            Notification(
+                request_id=row.request_id,
+                recipient=row.recipient,
+                kind=row.kind,
+                message=dict(row.message),
+                created_at=_from_db(row.created_at),
+                document=row.document,
+                email=row.email,
+            )
+            for row in rows
+        ]
 
 
 class SqlCounters(Counters):
