@@ -536,8 +536,8 @@ def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
         number = applicant.bin or applicant.iin
         assert number is not None
         pki.save(pki.issue(applicant), pki.applicant_path(number))
-    for login, person in DEMO_STAFF.items():
-        pki.save(pki.issue(person), pki.staff_path(login))
+    for login, staff in DEMO_STAFF.items():
+        pki.save(pki.issue(staff), pki.staff_path(login))
     tsa = pki.issue(
         Subject("docgen development timestamp authority", organization="docgen (development only)"),
         extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
