@@ -24,6 +24,7 @@ __all__ = [
     "DocgenError",
     "DocumentNotFound",
     "DomainRefusal",
+    "EntrantSignatureMissing",
     "InvalidData",
     "InvalidDate",
     "InvalidRequest",
@@ -339,6 +340,16 @@ class SignatureMissing(DocgenError):
     }
 
 
+class EntrantSignatureMissing(SignatureMissing):
+    """A centre's operator or a local body's officer signs what they enter with their own key."""
+
+    code = "entrant-signature-missing"
+    messages = {
+        "kk": "Өтінішке оны енгізген ХҚКО операторының немесе ЖАО қызметкерінің өз ЭЦҚ-сы (.p7s) керек",
+        "ru": "Заявлению нужна собственная ЭЦП внёсшего его оператора ЦОН или сотрудника МИО (.p7s)",
+    }
+
+
 class SignatureNotForRequest(DocgenError):
     """The signature covers other bytes: another request, or this one's data before a change."""
 
@@ -425,4 +436,25 @@ class SignatureServiceUnavailable(DocgenError):
     messages = {
         "kk": "ЭЦҚ тексеру қызметі қолжетімсіз, қолтаңба тексерілмеді: {detail}",
         "ru": "Служба проверки ЭЦП недоступна, подпись не проверена: {detail}",
+    }
+
+
+class UnknownRefusalGround(DocgenError):
+    """A reasoned refusal citing a ground the service's regulation does not name (``[[refusal_grounds]]``
+    of its definition), or citing none."""
+
+    code = "unknown-refusal-ground"
+    messages = {
+        "kk": "«{service}» қызметінің бас тарту негіздерінде «{ground}» жоқ. Бар негіздер: {known}",
+        "ru": "Среди оснований отказа услуги «{service}» нет «{ground}». Есть основания: {known}",
+    }
+
+
+class RefusalGroundMissing(DocgenError):
+    """A reasoned refusal with no ground: the clerk must cite at least one of the regulation's."""
+
+    code = "refusal-ground-missing"
+    messages = {
+        "kk": "Бас тартудың кемінде бір негізін таңдаңыз («{service}» қызметі). Бар негіздер: {known}",
+        "ru": "Выберите хотя бы одно основание отказа (услуга «{service}»). Есть основания: {known}",
     }

@@ -148,20 +148,70 @@ _step(
 )
 _step(
     "sign",
-    "Sign: the applicant's .p7s on the portal; the clerk's or operator's act otherwise.",
+    "Sign: the applicant's .p7s on the portal; where the service's [steps] name entrant-signature "
+    "(a centre, a local body) the operator's or officer's own .p7s, checked against their IIN "
+    "(docgen request payload, docgen sign-request); the clerk's act otherwise.",
     lambda a, u, i, signature=None: a.requests.sign(u, i, _read(signature)),
     click.option("--signature", type=_FILE),
 )
+_step(
+    "check-originals",
+    "Record that the originals of the application and documents were checked (seed 004's local "
+    "executive body, before the request is submitted).",
+    lambda a, u, i: a.requests.check_originals(u, i),
+)
+_step(
+    "hand-over",
+    "Record that the result (or the reasoned refusal) was handed to the applicant where the request "
+    "was filed (the centre's operator, the local body's officer): prints the document number.",
+    lambda a, u, i, method: a.requests.hand_over(u, i, method),
+    click.option(
+        "--method", type=click.Choice(["in-person", "e-mail"]), default="in-person", show_default=True
+    ),
+)
 _step("issue", "Review and issue: prints the document number.", lambda a, u, i: a.requests.issue(u, i))
+
+
+def _refuse(
+    app: Any,
+    who: Any,
+    request_id: str,
+    ground: tuple[str, ...],
+    explanation: str | None = None,
+    explanation_ru: str | None = None,
+) -> str:
+    """Both explanations or neither: one alone is refused by the use case, in both languages."""
+    given = explanation is not None or explanation_ru is not None
+    text = {"kk": explanation or "", "ru": explanation_ru or ""} if given else None
+    return str(app.requests.refuse(who, request_id, list(ground), text))
+
+
 _step(
     "refuse",
-    "The reasoned refusal, with the clerk's --reason (and --reason-ru when the Russian differs).",
-    lambda a, u, i, reason, reason_ru=None: a.requests.refuse(
-        u, i, {"kk": reason, "ru": reason_ru or reason}
-    ),
-    click.option("--reason", required=True, help="The reason (in Kazakh, or in both languages)."),
-    click.option("--reason-ru", help="The reason in Russian."),
+    "The reasoned refusal: one or more --ground of the service's regulation (docgen request grounds "
+    "SERVICE), with an optional --explanation in Kazakh and --explanation-ru in Russian.",
+    _refuse,
+    click.option("--ground", multiple=True, required=True, help="A refusal ground's code (repeatable)."),
+    click.option("--explanation", help="The clerk's explanation, in Kazakh."),
+    click.option("--explanation-ru", help="The clerk's explanation, in Russian."),
 )
+
+
+@request.command("grounds")
+@click.argument("service")
+@json_option
+def request_grounds(service: str, as_json: bool) -> None:
+    """The refusal grounds SERVICE's regulation names: code, item, kk and ru text."""
+    grounds = run(lambda: application().requests.refusal_grounds(service))
+    if as_json:
+        echo_json(grounds)
+        return
+    for ground in grounds:
+        click.echo(f"{ground['code']}  ({ground['paragraph']['kk']} / {ground['paragraph']['ru']})")
+        click.echo(f"  kk: {ground['kk']}")
+        click.echo(f"  ru: {ground['ru']}")
+
+
 _step(
     "refuse-unpaid",
     "Assisted channels: the clerk or operator records that no payment came.",
@@ -206,6 +256,24 @@ def request_list(login: str, as_json: bool) -> None:
     """The user's own requests (an operator's: those filed at their centre)."""
     who = user(login)
     _rows(run(lambda: application().queries.mine(who)), as_json)
+
+
+@request.command("notifications")
+@as_option
+@json_option
+def request_notifications(login: str, as_json: bool) -> None:
+    """The applicant's notifications: which result or refusal is ready, and where to get it."""
+    who = user(login)
+    rows = run(lambda: application().queries.notifications(who))
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['at']} {row['kind']} {row['document'] or '-'} {row['request_id']}")
+        click.echo(f"  {row['message']['kk']}")
+        click.echo(f"  {row['message']['ru']}")
+    if not rows:
+        click.echo("none")
 
 
 @request.command("queue")

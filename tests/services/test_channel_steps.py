@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from docgen.domain.workflow import Workflow
-from docgen.errors import DocgenError, DomainRefusal, NotAllowed, SignatureMissing
+from docgen.errors import (
+    DocgenError,
+    DocumentNotFound,
+    DomainRefusal,
+    EntrantSignatureMissing,
+    NotAllowed,
+    SignatureMissing,
+)
 from docgen.services.ports import Notification
 from tests import fakes
 from tests.services.conftest import count_rows
@@ -237,3 +244,30 @@ def test_the_outbox_delivers_once_the_decision_is_committed() -> None:
 
 def test_only_an_applicant_has_notifications(world: World) -> None:
     refused(NotAllowed, lambda: world.app.queries.notifications(world["operator-astana"]))
+
+
+def test_the_notification_is_stored_with_the_decision_and_never_changed(sql_world: World) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    request_id, number = sql_world.licensed()
+    (notice,) = sql_world.app.queries.notifications(sql_world["dala"])
+    assert notice["request_id"] == request_id and notice["document"] == number
+    assert notice["message"]["kk"] and notice["message"]["ru"]
+    with pytest.raises(DBAPIError), sql_world.engine.begin() as connection:
+        connection.execute(text("UPDATE notifications SET kind = 'x'"))
+
+
+def test_a_refusal_with_no_document_has_nothing_to_hand_over(world: World) -> None:
+    request_id = at_centre(world)
+    signature = world.staff_signature("operator-astana", request_id, key="operator-aktau")
+    assert world.app.requests.sign(world["operator-astana"], request_id, signature) == "refused"
+    refused(DocumentNotFound, lambda: world.app.requests.hand_over(world["operator-astana"], request_id))
+
+
+def test_the_operator_is_told_it_is_their_own_signature_that_is_missing(world: World) -> None:
+    request_id = at_centre(world)
+    error = refused(
+        EntrantSignatureMissing, lambda: world.app.requests.sign(world["operator-astana"], request_id)
+    )
+    assert "ХҚКО операторының" in error.message("kk") and "оператора ЦОН" in error.message("ru")

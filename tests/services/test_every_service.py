@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from docgen.domain.catalog import Catalog
+from docgen.domain.workflow import Workflow
 from docgen.signing.verify import verify_pdf
 from tests.conftest import pdf_text
 from tests.services.world import COMPANY_BIN, World
@@ -47,10 +48,17 @@ def _pay(world: World, login: str, request_id: str) -> None:
 
 def _to_registered(world: World, code: str, channel: str, key: str = COMPANY_BIN) -> tuple[str, str]:
     request_id, login = _file(world, code, channel)
+    steps = Workflow.for_service(CATALOG.get(code), channel).steps
+    if "check-originals" in steps:
+        world.app.requests.check_originals(world[login], request_id)
     state = world.app.requests.submit(world[login], request_id)
     if state == "awaiting-payment":
         _pay(world, login, request_id)
-    signature = world.real_signature(login, request_id, key) if channel == "portal" else None
+    signature = None
+    if channel == "portal":
+        signature = world.real_signature(login, request_id, key)
+    elif "entrant-signature" in steps:  # the operator's or officer's own key (seed 003 item 8, seed 004)
+        signature = world.staff_signature(login, request_id)
     world.app.requests.sign(world[login], request_id, signature)
     return request_id, login
 
@@ -85,16 +93,19 @@ def test_qualification_not_met_is_a_reasoned_refusal_document(
     real_world: World, code: str, channel: str
 ) -> None:
     request_id, login = _to_registered(real_world, code, channel)
-    reason = {
+    explanation = {
         "kk": "Біліктілік талаптарына сәйкес келмейді",
         "ru": "Не соответствует квалификационным требованиям",
     }
-    number = real_world.app.requests.refuse(_clerk(real_world, code), request_id, reason)
+    ground = CATALOG.get(code).refusal_grounds[0]
+    number = real_world.app.requests.refuse(_clerk(real_world, code), request_id, [ground.code], explanation)
     shown = real_world.app.queries.show(real_world[login], request_id)
     assert shown["outcome"]["code"] == "qualification-not-met"
+    assert shown["outcome"]["details"]["grounds"] == [ground.code]
     assert [d["kind"] for d in shown["documents"]] == ["refusal"]
-    text = pdf_text(real_world.app.documents.download(real_world[login], number).content)
-    assert reason["kk"] in text and reason["ru"] in text
+    text = " ".join(pdf_text(real_world.app.documents.download(real_world[login], number).content).split())
+    assert explanation["kk"] in text and explanation["ru"] in text
+    assert ground.kk in text and ground.ru in text
 
 
 @pytest.mark.parametrize("code", [service.code for service in CATALOG if "portal" in service.channels])
@@ -104,9 +115,15 @@ def test_portal_signature_of_someone_else_is_not_confirmed(real_world: World, co
     assert shown["outcome"] == {"code": "signature-not-confirmed", "details": {"reason": "identity-mismatch"}}
 
 
-@pytest.mark.parametrize("code", [s.code for s in CATALOG if any(c != "portal" for c in s.channels)])
+def _asks_state_databases(code: str, channel: str) -> bool:
+    return "check-applicant" in Workflow.for_service(CATALOG.get(code), channel).steps
+
+
+@pytest.mark.parametrize(
+    "code", [s.code for s in CATALOG if any(_asks_state_databases(s.code, c) for c in s.channels)]
+)
 def test_applicant_not_in_the_state_database_is_refused(real_world: World, code: str) -> None:
-    channel = next(c for c in CATALOG.get(code).channels if c != "portal")
+    channel = next(c for c in CATALOG.get(code).channels if _asks_state_databases(code, c))
     data = real_world.example(code)
     number_key = "bin" if data["applicant"]["kind"] == "legal" else "iin"
     data["applicant"] = data["applicant"] | {
@@ -127,3 +144,41 @@ def test_no_payment_is_refused(real_world: World, code: str) -> None:
     assert real_world.app.requests.submit(real_world[login], request_id) == "awaiting-payment"
     real_world.app.requests.expire_unpaid(request_id)  # the gateway reported no payment
     assert real_world.app.queries.show(real_world[login], request_id)["outcome"]["code"] == "no-payment"
+
+
+#: The assisted channels whose seed has the operator or officer sign with their own key.
+KEYED = [
+    (code, channel)
+    for code, channel in CASES
+    if channel != "portal" and "entrant-signature" in Workflow.for_service(CATALOG.get(code), channel).steps
+]
+
+
+@pytest.mark.parametrize(("code", "channel"), KEYED)
+def test_the_operators_or_officers_own_cms_signature_is_checked(
+    real_world: World, code: str, channel: str
+) -> None:
+    request_id, login = _to_registered(real_world, code, channel)
+    shown = real_world.app.queries.show(real_world[login], request_id)
+    assert shown["state"] == "registered"
+    check = shown["signature_check"]
+    assert check["ok"] is True and check["checker"] == "local"
+    assert check["signer_iin"] == real_world[login].iin
+
+
+@pytest.mark.parametrize(("code", "channel"), KEYED)
+def test_an_applicants_key_does_not_sign_for_the_operator_or_officer(
+    real_world: World, code: str, channel: str
+) -> None:
+    request_id, login = _file(real_world, code, channel)
+    if "check-originals" in Workflow.for_service(CATALOG.get(code), channel).steps:
+        real_world.app.requests.check_originals(real_world[login], request_id)
+    if real_world.app.requests.submit(real_world[login], request_id) == "awaiting-payment":
+        _pay(real_world, login, request_id)
+    payload = real_world.app.requests.payload(real_world[login], request_id)
+    from docgen.signing.request_signature import sign_request
+
+    signature = sign_request(payload, real_world.pki.applicant_path(COMPANY_BIN).read_bytes(), b"demo")
+    assert real_world.app.requests.sign(real_world[login], request_id, signature) == "refused"
+    shown = real_world.app.queries.show(real_world[login], request_id)
+    assert shown["outcome"] == {"code": "signature-not-confirmed", "details": {"reason": "identity-mismatch"}}
