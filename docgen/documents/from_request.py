@@ -39,12 +39,8 @@ refusal
     ``extra["authority"]`` or the definition's ``[provider]`` table
     (``address = {kk, ru}``, ``bin``, ``phone``), else placeholders (see
     below); ``applicant`` <- the applicant's name; ``request`` <- the request's
-    ``number`` and its registration date (``extra["registered_on"]``, else the
-    request's ``registered_on``, else ``filed_on``); ``grounds`` <- the codes in
-    ``extra["grounds"]`` (required, at least one), each resolved to the
-    service's ``[[refusal_grounds]]`` entry: its ``paragraph`` and its text
-    (kk verbatim from the seed, ru); ``explanation`` <- ``extra["explanation"]``
-    ({kk, ru}), left out when not given.
+    ``number`` and ``filed_on``; ``reason`` <- ``extra["reason"]`` ({kk, ru}
+    or one string for both; required).
 
 media-certificate
     ``outlet`` <- ``outlet_name``, ``media_kind``, ``country``, ``owner``,
@@ -108,7 +104,7 @@ from typing import Any
 from docgen.documents import get_kind
 from docgen.documents.validation import validate
 from docgen.domain.catalog import Service
-from docgen.errors import DocgenError, InvalidData, MissingField, UnknownKind
+from docgen.errors import DocgenError, MissingField, UnknownKind
 
 __all__ = [
     "ACTIVITY_FIELDS",
@@ -416,22 +412,20 @@ def _license_annex(context: _Context) -> dict[str, Any]:
 
 
 def _refusal(context: _Context) -> dict[str, Any]:
-    grounds = _refusal_grounds(context)
+    reason = context.extra.get("reason")
+    if not reason:
+        raise MissingField(kind=context.kind, field="reason")
     request_number = context.request.get("number")
     if not request_number:
         raise MissingField(kind=context.kind, field="request.number")
-    registered_on = (
-        context.extra.get("registered_on")
-        or context.request.get("registered_on")
-        or context.request.get("filed_on")
-    )
-    if not registered_on:
-        raise MissingField(kind=context.kind, field="request.registered_on")
+    filed_on = context.request.get("filed_on")
+    if not filed_on:
+        raise MissingField(kind=context.kind, field="request.submitted_on")
     address = _provider_detail(context, "address")
     bin_ = _provider_detail(context, "bin")
     phone = _provider_detail(context, "phone")
     why = "the service definition names no provider requisites and extra['authority'] gives none"
-    data: dict[str, Any] = {
+    return {
         "number": context.number,
         "issued_on": context.issued_on.isoformat(),
         "authority": {
@@ -443,52 +437,10 @@ def _refusal(context: _Context) -> dict[str, Any]:
             "phone": str(phone) if phone else context.placeholder("authority.phone", DASH, why),
         },
         "applicant": {"name": _both(str(context.applicant["name"]))},
-        "request": {"number": str(request_number), "registered_on": _date(registered_on)},
-        "grounds": grounds,
+        "request": {"number": str(request_number), "submitted_on": _date(filed_on)},
+        "reason": _text(reason),
         "signatory": context.signatory,
     }
-    explanation = context.extra.get("explanation")
-    if explanation:
-        data["explanation"] = _text(explanation)
-    return data
-
-
-def _refusal_grounds(context: _Context) -> list[dict[str, Any]]:
-    """The cited grounds, by code, in the words of the service's catalog entry (its regulation's)."""
-    codes = context.extra.get("grounds")
-    if not codes:
-        raise MissingField(kind=context.kind, field="grounds")
-    grounds = []
-    for code in codes:
-        try:
-            ground = context.service.refusal_ground(str(code))
-        except KeyError:
-            known = ", ".join(item.code for item in context.service.refusal_grounds) or "—"
-            service = context.service.code
-            raise InvalidData(
-                kind=context.kind,
-                field="grounds",
-                problem={
-                    "kk": f"«{code}» — {service} қызметінің бас тарту негізі емес (бар: {known})",
-                    "ru": f"«{code}» — не основание отказа услуги {service} (есть: {known})",
-                },
-            ) from None
-        grounds.append(
-            {
-                "code": ground.code,
-                "paragraph": dict(ground.paragraph),
-                "text": {"kk": ground.kk, "ru": ground.ru},
-            }
-        )
-    return grounds
-
-
-def _option(context: _Context, name: str) -> Text:
-    """The kk and ru labels of the option the request chose for field ``name``."""
-    text = context.label(name)
-    if text is None:
-        raise MissingField(kind=context.kind, field=f"fields.{name}")
-    return text
 
 
 def _media_certificate(context: _Context) -> dict[str, Any]:
