@@ -437,3 +437,24 @@ class SignatureServiceUnavailable(DocgenError):
         "kk": "ЭЦҚ тексеру қызметі қолжетімсіз, қолтаңба тексерілмеді: {detail}",
         "ru": "Служба проверки ЭЦП недоступна, подпись не проверена: {detail}",
     }
+
+
+class UnknownRefusalGround(DocgenError):
+    """A reasoned refusal citing a ground the service's regulation does not name (``[[refusal_grounds]]``
+    of its definition), or citing none."""
+
+    code = "unknown-refusal-ground"
+    messages = {
+        "kk": "«{service}» қызметінің бас тарту негіздерінде «{ground}» жоқ. Бар негіздер: {known}",
+        "ru": "Среди оснований отказа услуги «{service}» нет «{ground}». Есть основания: {known}",
+    }
+
+
+class RefusalGroundMissing(DocgenError):
+    """A reasoned refusal with no ground: the clerk must cite at least one of the regulation's."""
+
+    code = "refusal-ground-missing"
+    messages = {
+        "kk": "Бас тартудың кемінде бір негізін таңдаңыз («{service}» қызметі). Бар негіздер: {known}",
+        "ru": "Выберите хотя бы одно основание отказа (услуга «{service}»). Есть основания: {known}",
+    }

@@ -170,15 +170,48 @@ _step(
     ),
 )
 _step("issue", "Review and issue: prints the document number.", lambda a, u, i: a.requests.issue(u, i))
+
+
+def _refuse(
+    app: Any,
+    who: Any,
+    request_id: str,
+    ground: tuple[str, ...],
+    explanation: str | None = None,
+    explanation_ru: str | None = None,
+) -> str:
+    """Both explanations or neither: one alone is refused by the use case, in both languages."""
+    given = explanation is not None or explanation_ru is not None
+    text = {"kk": explanation or "", "ru": explanation_ru or ""} if given else None
+    return str(app.requests.refuse(who, request_id, list(ground), text))
+
+
 _step(
     "refuse",
-    "The reasoned refusal, with the clerk's --reason (and --reason-ru when the Russian differs).",
-    lambda a, u, i, reason, reason_ru=None: a.requests.refuse(
-        u, i, {"kk": reason, "ru": reason_ru or reason}
-    ),
-    click.option("--reason", required=True, help="The reason (in Kazakh, or in both languages)."),
-    click.option("--reason-ru", help="The reason in Russian."),
+    "The reasoned refusal: one or more --ground of the service's regulation (docgen request grounds "
+    "SERVICE), with an optional --explanation in Kazakh and --explanation-ru in Russian.",
+    _refuse,
+    click.option("--ground", multiple=True, required=True, help="A refusal ground's code (repeatable)."),
+    click.option("--explanation", help="The clerk's explanation, in Kazakh."),
+    click.option("--explanation-ru", help="The clerk's explanation, in Russian."),
 )
+
+
+@request.command("grounds")
+@click.argument("service")
+@json_option
+def request_grounds(service: str, as_json: bool) -> None:
+    """The refusal grounds SERVICE's regulation names: code, item, kk and ru text."""
+    grounds = run(lambda: application().requests.refusal_grounds(service))
+    if as_json:
+        echo_json(grounds)
+        return
+    for ground in grounds:
+        click.echo(f"{ground['code']}  ({ground['paragraph']['kk']} / {ground['paragraph']['ru']})")
+        click.echo(f"  kk: {ground['kk']}")
+        click.echo(f"  ru: {ground['ru']}")
+
+
 _step(
     "refuse-unpaid",
     "Assisted channels: the clerk or operator records that no payment came.",

@@ -39,8 +39,12 @@ refusal
     ``extra["authority"]`` or the definition's ``[provider]`` table
     (``address = {kk, ru}``, ``bin``, ``phone``), else placeholders (see
     below); ``applicant`` <- the applicant's name; ``request`` <- the request's
-    ``number`` and ``filed_on``; ``reason`` <- ``extra["reason"]`` ({kk, ru}
-    or one string for both; required).
+    ``number`` and its registration date (``extra["registered_on"]``, else the
+    request's ``registered_on``, else ``filed_on``); ``grounds`` <- the codes in
+    ``extra["grounds"]`` (required, at least one), each resolved to the
+    service's ``[[refusal_grounds]]`` entry: its ``paragraph`` and its text
+    (kk verbatim from the seed, ru); ``explanation`` <- ``extra["explanation"]``
+    ({kk, ru}), left out when not given.
 
 media-certificate
     ``outlet`` <- ``outlet_name``, ``media_kind``, ``country``, ``owner``,
@@ -104,7 +108,7 @@ from typing import Any
 from docgen.documents import get_kind
 from docgen.documents.validation import validate
 from docgen.domain.catalog import Service
-from docgen.errors import DocgenError, MissingField, UnknownKind
+from docgen.errors import DocgenError, InvalidData, MissingField, UnknownKind
 
 __all__ = [
     "ACTIVITY_FIELDS",
@@ -412,20 +416,22 @@ def _license_annex(context: _Context) -> dict[str, Any]:
 
 
 def _refusal(context: _Context) -> dict[str, Any]:
-    reason = context.extra.get("reason")
-    if not reason:
-        raise MissingField(kind=context.kind, field="reason")
+    grounds = _refusal_grounds(context)
     request_number = context.request.get("number")
     if not request_number:
         raise MissingField(kind=context.kind, field="request.number")
-    filed_on = context.request.get("filed_on")
-    if not filed_on:
-        raise MissingField(kind=context.kind, field="request.submitted_on")
+    registered_on = (
+        context.extra.get("registered_on")
+        or context.request.get("registered_on")
+        or context.request.get("filed_on")
+    )
+    if not registered_on:
+        raise MissingField(kind=context.kind, field="request.registered_on")
     address = _provider_detail(context, "address")
     bin_ = _provider_detail(context, "bin")
     phone = _provider_detail(context, "phone")
     why = "the service definition names no provider requisites and extra['authority'] gives none"
-    return {
+    data: dict[str, Any] = {
         "number": context.number,
         "issued_on": context.issued_on.isoformat(),
         "authority": {
@@ -437,10 +443,52 @@ def _refusal(context: _Context) -> dict[str, Any]:
             "phone": str(phone) if phone else context.placeholder("authority.phone", DASH, why),
         },
         "applicant": {"name": _both(str(context.applicant["name"]))},
-        "request": {"number": str(request_number), "submitted_on": _date(filed_on)},
-        "reason": _text(reason),
+        "request": {"number": str(request_number), "registered_on": _date(registered_on)},
+        "grounds": grounds,
         "signatory": context.signatory,
     }
+    explanation = context.extra.get("explanation")
+    if explanation:
+        data["explanation"] = _text(explanation)
+    return data
+
+
+def _refusal_grounds(context: _Context) -> list[dict[str, Any]]:
+    """The cited grounds, by code, in the words of the service's catalog entry (its regulation's)."""
+    codes = context.extra.get("grounds")
+    if not codes:
+        raise MissingField(kind=context.kind, field="grounds")
+    grounds = []
+    for code in codes:
+        try:
+            ground = context.service.refusal_ground(str(code))
+        except KeyError:
+            known = ", ".join(item.code for item in context.service.refusal_grounds) or "—"
+            service = context.service.code
+            raise InvalidData(
+                kind=context.kind,
+                field="grounds",
+                problem={
+                    "kk": f"«{code}» — {service} қызметінің бас тарту негізі емес (бар: {known})",
+                    "ru": f"«{code}» — не основание отказа услуги {service} (есть: {known})",
+                },
+            ) from None
+        grounds.append(
+            {
+                "code": ground.code,
+                "paragraph": dict(ground.paragraph),
+                "text": {"kk": ground.kk, "ru": ground.ru},
+            }
+        )
+    return grounds
+
+
+def _option(context: _Context, name: str) -> Text:
+    """The kk and ru labels of the option the request chose for field ``name``."""
+    text = context.label(name)
+    if text is None:
+        raise MissingField(kind=context.kind, field=f"fields.{name}")
+    return text
 
 
 def _media_certificate(context: _Context) -> dict[str, Any]:

@@ -25,6 +25,7 @@ __all__ = [
     "CatalogError",
     "Field",
     "Payment",
+    "RefusalGround",
     "Service",
     "Survey",
 ]
@@ -114,6 +115,34 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class RefusalGround:
+    """A ground for the reasoned refusal, as the service's regulation words it: ``kk`` verbatim from
+    the seed, ``ru`` the Russian, ``paragraph`` the seed's item it comes from (kk, ru)."""
+
+    code: str
+    paragraph: dict[str, str]
+    kk: str
+    ru: str
+
+    def text(self, lang: str) -> str:
+        return self.kk if lang == "kk" else self.ru
+
+
+def _refusal_grounds(raw: Any, where: str) -> tuple[RefusalGround, ...]:
+    grounds: list[RefusalGround] = []
+    for item in raw or ():
+        code = str(item.get("code") or "")
+        if not code:
+            raise CatalogError(f"{where}: refusal_grounds: a ground without a code")
+        if any(ground.code == code for ground in grounds):
+            raise CatalogError(f"{where}: refusal_grounds: {code!r} twice")
+        text = _text({k: item[k] for k in ("kk", "ru") if item.get(k)}, f"{where}: refusal ground {code}")
+        paragraph = _text(item.get("paragraph"), f"{where}: refusal ground {code}: paragraph")
+        grounds.append(RefusalGround(code=code, paragraph=paragraph, kk=text["kk"], ru=text["ru"]))
+    return tuple(grounds)
+
+
+@dataclass(frozen=True)
 class Service:
     """An electronic state service as its regulation describes it."""
 
@@ -130,6 +159,8 @@ class Service:
     channels: tuple[str, ...] = ()
     payment: Payment = field(default_factory=Payment)
     example: Mapping[str, Any] = field(default_factory=dict)
+    refusal_grounds: tuple[RefusalGround, ...] = ()
+    """The grounds a clerk may cite in this service's reasoned refusal (``[[refusal_grounds]]``)."""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     #: The survey at the end of the service's seed (``forms/surveys.toml``), set by the catalog.
     survey: Survey | None = None
@@ -150,6 +181,12 @@ class Service:
 
     def attachment(self, code: str) -> Attachment:
         for item in self.attachments:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def refusal_ground(self, code: str) -> RefusalGround:
+        for item in self.refusal_grounds:
             if item.code == code:
                 return item
         raise KeyError(code)
@@ -194,6 +231,7 @@ class Service:
                 fields=fields,
                 attachments=attachments,
                 example=raw.get("example", {}),
+                refusal_grounds=_refusal_grounds(raw.get("refusal_grounds"), where),
                 raw=raw,
             )
         except KeyError as missing:

@@ -43,10 +43,12 @@ from docgen.errors import (
     InvalidRequest,
     NotAllowed,
     PaymentRejected,
+    RefusalGroundMissing,
     RequestNotFound,
     SignatureMissing,
     SignatureNotForRequest,
     UnknownAction,
+    UnknownRefusalGround,
     WrongLicense,
 )
 from docgen.services import access
@@ -104,6 +106,13 @@ class RequestService:
 
     def intake_example(self, service_code: str) -> dict[str, Any]:
         return intake_example(service_of(self.catalog, service_code))
+
+    def refusal_grounds(self, service_code: str) -> list[dict[str, Any]]:
+        """The grounds a clerk may cite in SERVICE's reasoned refusal: code, paragraph, kk and ru."""
+        return [
+            {"code": g.code, "paragraph": dict(g.paragraph), "kk": g.kk, "ru": g.ru}
+            for g in service_of(self.catalog, service_code).refusal_grounds
+        ]
 
     # -- filing -----------------------------------------------------------------------------------
     def new(self, user: User, service_code: str, action: str, channel: str, data: dict[str, Any]) -> str:
@@ -508,21 +517,40 @@ class RequestService:
             issued = self.issuer.issue(step, service, service.outputs[0], previous)
             step.apply(self.clock, "issue", clerk, **issued)
             step.save()
-            return issued["document"]
+            return str(issued["document"])
 
-    def refuse(self, user: User, request_id: str, reason: str | dict[str, str]) -> str:
-        """The reasoned refusal (qualification requirements not met), as a signed document."""
-        text = _reason(reason)
+    def refuse(
+        self,
+        user: User,
+        request_id: str,
+        grounds: list[str] | tuple[str, ...],
+        explanation: dict[str, str] | None = None,
+    ) -> str:
+        """The reasoned refusal, as a signed document: the clerk cites one or more of the grounds the
+        service's regulation names (``Service.refusal_grounds``, by code) and may explain them in
+        both languages. The history records the codes (``grounds``; ``reason``, which the outcome
+        requires, names them too) and the ``explanation``."""
+        text = _reason(explanation) if explanation is not None else None
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
             clerk = step.actor
-            self._into_review(step, clerk)
-            step.check(self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"])
             service = service_of(self.catalog, step.request.service)
-            issued = self.issuer.issue(step, service, "refusal", None, reason=text)
-            step.apply(
-                self.clock, "refuse", clerk, outcome="qualification-not-met", reason=text["ru"], **issued
+            codes = _grounds(service, grounds)
+            details: dict[str, Any] = {"grounds": codes, "reason": ", ".join(codes)}
+            if text is not None:
+                details["explanation"] = text
+            self._into_review(step, clerk)
+            step.check(self.clock, "refuse", clerk, outcome="qualification-not-met", **details)
+            issued = self.issuer.issue(
+                step,
+                service,
+                "refusal",
+                None,
+                grounds=codes,
+                explanation=text,
+                registered_on=step.record.registered_on,
             )
+            step.apply(self.clock, "refuse", clerk, outcome="qualification-not-met", **details, **issued)
             step.save()
             return issued["document"]
 
@@ -606,20 +634,41 @@ def signed_payload(request: Request, data: dict[str, Any]) -> bytes:
     )
 
 
-def _reason(reason: Any) -> dict[str, str]:
-    """The clerk's reason in both languages (one text serves both when only one is given)."""
-    text = reason if isinstance(reason, dict) else {"kk": reason, "ru": reason}
-    if set(text) != {"kk", "ru"} or not all(isinstance(v, str) and v.strip() for v in text.values()):
+def _grounds(service: Service, grounds: Any) -> list[str]:
+    """The cited ground codes, each one of the service's (in the order given, once each); none, or an
+    unknown one, is refused naming the service's grounds."""
+    known = ", ".join(ground.code for ground in service.refusal_grounds) or "—"
+    codes = [grounds] if isinstance(grounds, str) else list(grounds or ())
+    if not codes:
+        raise RefusalGroundMissing(service=service.code, known=known)
+    chosen: list[str] = []
+    for code in codes:
+        try:
+            service.refusal_ground(str(code))
+        except KeyError:
+            raise UnknownRefusalGround(service=service.code, ground=str(code), known=known) from None
+        if code not in chosen:
+            chosen.append(str(code))
+    return chosen
+
+
+def _reason(explanation: Any) -> dict[str, str]:
+    """The clerk's explanation of the grounds, in Kazakh and in Russian: both, as text, or none."""
+    if (
+        not isinstance(explanation, dict)
+        or set(explanation) != {"kk", "ru"}
+        or not all(isinstance(v, str) and v.strip() for v in explanation.values())
+    ):
         raise InvalidData(
             kind="refusal",
-            field="reason",
+            field="explanation",
             problem={
-                "kk": "бас тарту себебі қазақ және орыс тілдерінде мәтінмен жазылуы керек",
-                "ru": "причина отказа должна быть указана текстом на казахском и русском языках",
+                "kk": "түсініктеме қазақ және орыс тілдерінде мәтінмен жазылуы керек",
+                "ru": "пояснение должно быть указано текстом на казахском и русском языках",
             },
         )
-    cleaned = clean({"kk": text["kk"].strip(), "ru": text["ru"].strip()})
-    bad = text_problems("reason", cleaned)
+    cleaned = clean({"kk": explanation["kk"].strip(), "ru": explanation["ru"].strip()})
+    bad = text_problems("explanation", cleaned)
     if bad:
         raise InvalidRequest(bad)
     return {"kk": str(cleaned["kk"]), "ru": str(cleaned["ru"])}

@@ -20,7 +20,7 @@ from docgen.documents.from_request import (
 )
 from docgen.documents.validation import validate
 from docgen.domain.catalog import Catalog, Service
-from docgen.errors import MissingField, UnknownKind
+from docgen.errors import InvalidData, MissingField, UnknownKind
 from docgen.rendering.core import Renderer
 from tests.conftest import pdf_text
 
@@ -38,12 +38,12 @@ SIGNER = Signer(
 )
 ISSUED_ON = dt.date(2026, 11, 24)
 NUMBER = "DOC-TEST-2026-000007"
-REASON = {
+EXPLANATION = {
     "kk": "Біліктілік талаптарына сәйкес келмейді.",
     "ru": "Не соответствует квалификационным требованиям.",
 }
 EXTRA: dict[str, Any] = {
-    "reason": REASON,
+    "explanation": EXPLANATION,
     "license_number": "LIC-TEST-2026-000001",
     "license_date": "2026-11-20",
 }
@@ -58,7 +58,7 @@ def _build(code: str, kind: str, **extra: Any) -> dict[str, Any]:
         number=NUMBER,
         issued_on=ISSUED_ON,
         signer=SIGNER,
-        extra=EXTRA | extra,
+        extra=EXTRA | {"grounds": [service.refusal_grounds[0].code]} | extra,
     )
 
 
@@ -92,22 +92,27 @@ def test_every_output_of_every_service_is_valid_and_renders(code: str, kind: str
 
 
 @pytest.mark.parametrize("code", [service.code for service in CATALOG])
-def test_the_refusal_carries_the_reason_the_request_and_the_signatory(code: str, renderer: Renderer) -> None:
-    example = CATALOG.get(code).example
-    data = _build(code, "refusal")
-    assert data["reason"] == REASON
-    assert data["request"] == {"number": example["number"], "submitted_on": example["filed_on"]}
+def test_the_refusal_carries_the_grounds_the_request_and_the_signatory(code: str, renderer: Renderer) -> None:
+    service = CATALOG.get(code)
+    example = service.example
+    ground = service.refusal_grounds[0]
+    data = _build(code, "refusal", registered_on="2026-11-21")
+    assert data["grounds"] == [
+        {"code": ground.code, "paragraph": dict(ground.paragraph), "text": {"kk": ground.kk, "ru": ground.ru}}
+    ]
+    assert data["explanation"] == EXPLANATION
+    assert data["request"] == {"number": example["number"], "registered_on": "2026-11-21"}
     assert data["issued_on"] == ISSUED_ON.isoformat()
     assert data["signatory"] == {"position": dict(SIGNER.position), "name": SIGNER.name}
     html = renderer.render("refusal", data, "ru", "html").decode("utf-8")
-    assert REASON["ru"] in html and example["number"] in html
+    assert ground.ru in html and EXPLANATION["ru"] in html and example["number"] in html
 
 
-def test_a_reason_given_as_one_string_serves_both_languages() -> None:
-    assert _build("telecom-license", "refusal", reason="Себеп / Причина")["reason"] == {
-        "kk": "Себеп / Причина",
-        "ru": "Себеп / Причина",
-    }
+def test_a_refusal_cites_a_ground_of_its_own_service_only() -> None:
+    with pytest.raises(InvalidData) as caught:
+        _build("telecom-license", "refusal", grounds=["applicant-data-distorted"])  # tv-radio's
+    assert caught.value.field == "grounds"
+    assert "applicant-data-violations" in caught.value.message("kk")
 
 
 def test_a_refusal_needs_a_reason_and_the_request_number() -> None:
@@ -116,11 +121,17 @@ def test_a_refusal_needs_a_reason_and_the_request_number() -> None:
         document_data(
             "refusal", service, dict(service.example), number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
         )
-    assert caught.value.field == "reason"
+    assert caught.value.field == "grounds"
     request = {key: value for key, value in service.example.items() if key != "number"}
     with pytest.raises(MissingField) as caught:
         document_data(
-            "refusal", service, request, number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER, extra=EXTRA
+            "refusal",
+            service,
+            request,
+            number=NUMBER,
+            issued_on=ISSUED_ON,
+            signer=SIGNER,
+            extra=EXTRA | {"grounds": ["applicant-data-violations"]},
         )
     assert caught.value.field == "request.number"
 

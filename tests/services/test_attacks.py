@@ -57,7 +57,11 @@ def test_a_clerk_of_another_provider_cannot_issue(any_world: World) -> None:
 def test_a_clerk_of_another_provider_cannot_refuse_or_read(any_world: World) -> None:
     request_id = any_world.registered()
     other = any_world["clerk-mci-information-committee"]
-    refused(any_world, NotAllowed, lambda: any_world.app.requests.refuse(other, request_id, "reason"))
+    refused(
+        any_world,
+        NotAllowed,
+        lambda: any_world.app.requests.refuse(other, request_id, ["applicant-data-violations"]),
+    )
     refused(any_world, NotAllowed, lambda: any_world.app.queries.show(other, request_id))
 
 
@@ -382,4 +386,10 @@ def test_a_refusal_reason_or_status_reason_with_hidden_characters_is_refused(any
         any_world, InvalidRequest, lambda: any_world.app.documents.set_status(clerk, number, "suspended", " ")
     )
     other = any_world.registered()
-    refused(any_world, InvalidRequest, lambda: any_world.app.requests.refuse(clerk, other, "себеп\x00"))
+    refused(
+        any_world,
+        InvalidRequest,
+        lambda: any_world.app.requests.refuse(
+            clerk, other, ["applicant-data-violations"], {"kk": "себеп\x00", "ru": "причина"}
+        ),
+    )

@@ -346,7 +346,9 @@ def test_a_refusal_reason_in_one_language_is_refused_cleanly(world: World) -> No
     request_id = world.registered()
     before = world.rows()
     reason = {"kk": "Біліктілік талаптарына сай емес"}  # the Russian left out
-    result = outcome_of(lambda: world.app.requests.refuse(world[CLERK], request_id, reason))
+    result = outcome_of(
+        lambda: world.app.requests.refuse(world[CLERK], request_id, ["applicant-data-violations"], reason)
+    )
     assert isinstance(result, DocgenError), f"not an answer: {result!r}"
     assert world.rows() == before
 

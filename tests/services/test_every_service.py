@@ -93,16 +93,19 @@ def test_qualification_not_met_is_a_reasoned_refusal_document(
     real_world: World, code: str, channel: str
 ) -> None:
     request_id, login = _to_registered(real_world, code, channel)
-    reason = {
+    explanation = {
         "kk": "Біліктілік талаптарына сәйкес келмейді",
         "ru": "Не соответствует квалификационным требованиям",
     }
-    number = real_world.app.requests.refuse(_clerk(real_world, code), request_id, reason)
+    ground = CATALOG.get(code).refusal_grounds[0]
+    number = real_world.app.requests.refuse(_clerk(real_world, code), request_id, [ground.code], explanation)
     shown = real_world.app.queries.show(real_world[login], request_id)
     assert shown["outcome"]["code"] == "qualification-not-met"
+    assert shown["outcome"]["details"]["grounds"] == [ground.code]
     assert [d["kind"] for d in shown["documents"]] == ["refusal"]
-    text = pdf_text(real_world.app.documents.download(real_world[login], number).content)
-    assert reason["kk"] in text and reason["ru"] in text
+    text = " ".join(pdf_text(real_world.app.documents.download(real_world[login], number).content).split())
+    assert explanation["kk"] in text and explanation["ru"] in text
+    assert ground.kk in text and ground.ru in text
 
 
 @pytest.mark.parametrize("code", [service.code for service in CATALOG if "portal" in service.channels])

@@ -122,19 +122,23 @@ def test_a_failure_while_rendering_leaves_the_store_as_it_was() -> None:
     assert world.app.queries.show(world["dala"], request_id)["state"] == "registered"
 
 
-def test_a_reasoned_refusal_is_a_signed_document_with_the_reason_in_both_languages(world: World) -> None:
+def test_a_reasoned_refusal_is_a_signed_document_with_its_grounds_and_explanation(world: World) -> None:
     request_id = world.registered()
-    reason = {
+    explanation = {
         "kk": "Біліктілік талаптарына сәйкес келмейді",
         "ru": "Не соответствует квалификационным требованиям",
     }
-    number = world.app.requests.refuse(world["clerk-mtc-communications-committee"], request_id, reason)
+    clerk = world["clerk-mtc-communications-committee"]
+    number = world.app.requests.refuse(clerk, request_id, ["applicant-data-violations"], explanation)
     shown = world.app.queries.show(world["dala"], request_id)
     assert shown["outcome"]["code"] == "qualification-not-met"
+    assert shown["outcome"]["details"]["grounds"] == ["applicant-data-violations"]
+    assert shown["outcome"]["details"]["explanation"] == explanation
     assert shown["documents"][0] == shown["documents"][0] | {"kind": "refusal", "number": number}
     content = world.app.documents.download(world["dala"], number).content
     data = json.loads(content.split(b"\n", 1)[1].rsplit(b"\nsigned-by", 1)[0])
-    assert data["reason"] == reason
+    assert [ground["code"] for ground in data["grounds"]] == ["applicant-data-violations"]
+    assert data["explanation"] == explanation
 
 
 def test_a_download_in_another_form_is_a_copy_and_every_download_is_recorded(world: World) -> None:
