@@ -21,12 +21,14 @@ __all__ = [
     "AttachmentRejected",
     "DatabaseNotReady",
     "DatabaseUnavailable",
+    "DecisionMissing",
     "DocgenError",
     "DocumentNotFound",
     "DomainRefusal",
     "EntrantSignatureMissing",
     "InvalidData",
     "InvalidDate",
+    "InvalidDecision",
     "InvalidRequest",
     "InvalidStatus",
     "MissingField",
@@ -330,6 +332,27 @@ class InvalidRequest(DocgenError):
         super().__init__(
             list={lang: "; ".join(f"«{e.field}»: {e.problem[lang]}" for e in errors) for lang in LANGS}
         )
+
+
+class InvalidDecision(InvalidRequest):
+    """Every field error of a clerk's decision at once (docgen.documents.decisions)."""
+
+    code = "invalid-decision"
+    messages = {"kk": "Шешім деректерінде қате бар: {list}", "ru": "Ошибки в данных решения: {list}"}
+
+
+class DecisionMissing(DocgenError):
+    """Issuing needs the clerk's decision (the data the document takes that a request cannot carry)."""
+
+    code = "decision-missing"
+    messages = {
+        "kk": "«{service}» қызметі бойынша «{action}» нәтижесін беру үшін шешім керек "
+        "(үлгісі: docgen request decision-example {service} {action}; "
+        "docgen request issue ID --decision FILE)",
+        "ru": "Для выдачи результата услуги «{service}» ({action}) нужно решение "
+        "(образец: docgen request decision-example {service} {action}; "
+        "docgen request issue ID --decision FILE)",
+    }
 
 
 class SignatureMissing(DocgenError):
