@@ -105,6 +105,7 @@ def issuer(settings: Settings, tasks: Any, results: Any, ready: Any, go: Any) ->
     clerk = app.users.acting_as(CLERK)
     warm(app)
     ready.put(os.getpid())
+    decision = app.requests.decision_example(SERVICE, "issue")  # the clerk's decision: the example
     go.wait()
     while True:
         request_id = tasks.get()
@@ -112,7 +113,7 @@ def issuer(settings: Settings, tasks: Any, results: Any, ready: Any, go: Any) ->
             break
         started = time.perf_counter()
         try:
-            outcome = app.requests.issue(clerk, request_id) or "-"
+            outcome = app.requests.issue(clerk, request_id, decision) or "-"
         except DocgenError as error:
             outcome = f"refused: {error.code}"
         except Exception as error:  # e.g. SQLite's "database is locked" after the busy timeout

@@ -69,15 +69,30 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
         str(signature),
     )
     assert run("request", "sign", request_id, "--signature", str(signature), *company).strip() == "registered"
-    number = run("request", "issue", request_id, *clerk).strip()
+    # The clerk's decision is needed: without it nothing is issued (one line naming the example command).
+    assert "decision-example telecom-license issue" in _refused(env, "request", "issue", request_id, *clerk)
+    decision = tmp_path / "decision.json"
+    decision.write_text(run("request", "decision-example", "telecom-license", "issue"), encoding="utf-8")
+    assert json.loads(decision.read_text(encoding="utf-8"))["subtypes"] == ["data"]
+    number = run("request", "issue", request_id, "--decision", str(decision), *clerk).strip()
     assert number.startswith("LIC-")
 
     shown = json.loads(run("request", "show", request_id, *company, "--json"))
     assert {"id", "service", "state", "number", "due", "outcome", "history", "documents"} <= shown.keys()
     assert shown["state"] == "issued" and shown["documents"][0]["number"] == number
+    assert [document["kind"] for document in shown["documents"]] == ["license", "license-annex"]
 
     pdf = tmp_path / "license.pdf"
-    run("request", "document", request_id, "--out", str(pdf), *company)
+    run("request", "document", request_id, "--number", number, "--out", str(pdf), *company)
+    annex_pdf = tmp_path / "annex.pdf"  # the newest of the request's documents: the license's annex
+    run("request", "document", request_id, "--out", str(annex_pdf), *company)
+    annex = subprocess.run(
+        [*DOCGEN, "verify", str(annex_pdf), "--number", shown["documents"][1]["number"]],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert annex.returncode == 0 and "sha256 matches" in annex.stdout
     verified = subprocess.run(
         [*DOCGEN, "verify", str(pdf), "--sha256", shown["documents"][0]["sha256"]],
         capture_output=True,

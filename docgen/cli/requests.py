@@ -46,7 +46,7 @@ def request_schema(service: str) -> None:
     echo_json(run(lambda: application().requests.intake_schema(service)))
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, option: str = "--data") -> Any:
     """The JSON of ``path``, bounded before it is parsed (size, UTF-8, depth, lone surrogates:
     :func:`~docgen.documents.limits.load_json`); anything wrong is one line and exit 2."""
     from docgen.documents.limits import MAX_BYTES, load_json
@@ -55,8 +55,25 @@ def _read_json(path: Path) -> Any:
         with path.open("rb") as file:
             content = file.read(MAX_BYTES + 1)  # one byte over the limit is enough to say "too large"
     except OSError as error:
-        fail(unreadable("--data", path, error))
-    return run(lambda: load_json(content, "--data", str(path)))
+        fail(unreadable(option, path, error))
+    return run(lambda: load_json(content, option, str(path)))
+
+
+@request.command("decision-example")
+@click.argument("service")
+@click.argument("action")
+def request_decision_example(service: str, action: str) -> None:
+    """The clerk's example decision for issuing ACTION of SERVICE, as JSON ({} where none is taken):
+    edit it and give it to ``docgen request issue ID --decision FILE``."""
+    echo_json(run(lambda: application().requests.decision_example(service, action)))
+
+
+@request.command("decision-schema")
+@click.argument("service")
+@click.argument("action")
+def request_decision_schema(service: str, action: str) -> None:
+    """JSON Schema of the clerk's decision for issuing ACTION of SERVICE."""
+    echo_json(run(lambda: application().requests.decision_schema(service, action)))
 
 
 @request.command("new")
@@ -169,7 +186,15 @@ _step(
         "--method", type=click.Choice(["in-person", "e-mail"]), default="in-person", show_default=True
     ),
 )
-_step("issue", "Review and issue: prints the document number.", lambda a, u, i: a.requests.issue(u, i))
+_step(
+    "issue",
+    "Review and issue every output of the action (a license with its annex) from the clerk's "
+    "--decision (JSON; docgen request decision-example SERVICE ACTION): prints the document number.",
+    lambda a, u, i, decision=None: a.requests.issue(
+        u, i, _read_json(decision, "--decision") if decision else None
+    ),
+    click.option("--decision", type=_FILE, help="The clerk's decision (JSON), checked against its schema."),
+)
 
 
 def _refuse(

@@ -20,19 +20,20 @@ Mapping (every kind)
       preamble).
 
 license, license-annex
-    * ``activity`` <- the service title, followed by ``": "`` and the display
-      label (kk / ru option label) of the field naming the activity's
-      sub-kind when the service has one (:data:`ACTIVITY_FIELDS`: telecom
-      ``service_kind``, archaeology ``work_kind``, TV and radio
-      ``distribution_method``);
-    * ``special_conditions`` <- the ``territory`` field (its label and value),
-      else "Ерекше шарттар жоқ." / "Особых условий нет.";
+    From the clerk's decision, ``extra["decision"]`` (required; checked and
+    resolved by :mod:`docgen.documents.decisions`: codes already turned into
+    their kk and ru labels):
+
+    * ``activity`` <- the decision's licensed activity (the service's
+      ``[decision] activity``); when the service's license has no annex, the
+      chosen sub-types follow it after ``": "``, joined by ``"; "``;
+    * ``special_conditions`` <- the decision's, else "Ерекше шарттар жоқ." /
+      "Особых условий нет.";
     * annex: ``license`` <- ``extra["license_number"]`` and
-      ``extra["license_date"]`` (required); ``annex_no`` <-
-      ``extra["annex_no"]``, else the last dash-separated part of ``number``;
-      ``subtypes`` <- the sub-kind label, else the service title; ``objects``
-      <- address fields of an object (:data:`OBJECT_FIELDS`: the cotton
-      warehouse), left out otherwise.
+      ``extra["license_date"]``, ``annex_no`` <- ``extra["annex_no"]`` (all
+      required); ``subtypes`` <- the decision's sub-types; ``objects`` <- the
+      decision's objects with their addresses (the cotton warehouse), left out
+      when it names none.
 
 refusal
     ``authority`` <- the provider; its address, BIN and phone from
@@ -56,24 +57,15 @@ media-certificate
     (address and phone as for ``refusal``, left out when unknown).
 
 permit
-    * ``permit_type`` <- the service code (``radio-spectrum-permit`` ->
-      ``radio-spectrum``, ``radio-device-permit`` -> ``radio-device``);
-      ``valid_from`` <- ``extra["valid_from"]`` or ``issued_on``;
-      ``valid_until`` <- ``extra["valid_until"]``, left out (no time limit)
-      otherwise;
-    * ``radio_service`` <- the ``radio_service`` label, else the
-      ``device_kind`` label; ``purpose`` <- the ``purpose`` field, else the
-      operation of the devices (with the spectrum permit's number);
-    * ``bands`` <- ``extra["bands"]``, else parsed from ``frequency_band``
-      ("453–453,5 МГц / 463–463,5 МГц": one band per ``/`` or ``;`` part);
-    * ``sites`` <- ``extra["sites"]``, else one site at the request's
-      ``territory`` / ``installation_address``;
-    * ``equipment`` <- ``extra["equipment"]``, else one row built from the
-      request: the station count / quantity as ``count``, the band text as
-      ``frequencies``, the device text as the model (or in the name when
-      longer than the model's 100 characters), site 1;
-    * ``conditions`` <- ``extra["conditions"]``, else the standard conditions
-      of use (:data:`PERMIT_CONDITIONS`).
+    From the clerk's decision, ``extra["decision"]`` (required):
+    ``permit_type`` <- the service code (``radio-spectrum-permit`` ->
+    ``radio-spectrum``, ``radio-device-permit`` -> ``radio-device``);
+    ``valid_from`` <- ``issued_on``; ``valid_until`` <- the decision's term,
+    left out (no time limit) when it gives none; ``radio_service`` (its kk and
+    ru label), ``purpose``, ``bands``, ``sites`` (with coordinates) and
+    ``equipment`` (models, serial numbers or counts, emission classes) <- the
+    decision's; ``conditions`` <- the standard conditions of use
+    (:data:`PERMIT_CONDITIONS`, the spectrum fee only on a spectrum permit).
 
 numbering-order
     ``action`` <- the request's action (``allocate`` / ``withdraw``);
@@ -81,9 +73,9 @@ numbering-order
     for the preamble from the service title and ``legal_basis``
     (``extra["basis"]`` overrides); ``request`` <- the request's ``filed_on``
     and ``number``; ``operator`` <- the applicant's name and BIN;
-    ``resources`` <- one row: ``resource_kind``, ``quantity``, ``territory``,
-    ``purpose``, and code / range parsed from ``requested_code``
-    ("727 356-00-00 – 727 356-99-99" -> code 727, 3560000 – 3569999).
+    ``resources`` <- the clerk's decision, ``extra["decision"]`` (required):
+    the resources allocated or withdrawn (kind, code, range, quantity,
+    territory and purpose in kk and ru).
 
 Placeholders
     Where a schema requires a value the request does not carry and ``extra``
@@ -111,26 +103,17 @@ from docgen.domain.catalog import Service
 from docgen.errors import DocgenError, InvalidData, MissingField, UnknownKind
 
 __all__ = [
-    "ACTIVITY_FIELDS",
-    "OBJECT_FIELDS",
     "PERMIT_CONDITIONS",
     "PLACEHOLDER_ANGLE",
     "PLACEHOLDER_BAND",
     "PLACEHOLDER_BIN",
     "Signer",
     "document_data",
-    "parse_bands",
-    "parse_resource_numbers",
 ]
 
 log = logging.getLogger(__name__)
 
 Text = dict[str, str]
-
-#: Request fields that name the licensed activity's sub-kind (an enumeration).
-ACTIVITY_FIELDS = ("service_kind", "work_kind", "distribution_method")
-#: Request fields holding the address of an object of the licensed activity, and its annex kind.
-OBJECT_FIELDS = {"warehouse_address": "object"}
 
 NO_SPECIAL_CONDITIONS: Text = {"kk": "Ерекше шарттар жоқ.", "ru": "Особых условий нет."}
 REGION: Text = {"kk": "облыс аумағы", "ru": "территория области"}
@@ -332,32 +315,26 @@ def _party(context: _Context) -> dict[str, Any]:
     return party
 
 
-def _subkind(context: _Context) -> Text | None:
-    for name in ACTIVITY_FIELDS:
-        label = context.label(name)
-        if label is not None:
-            return label
-    return None
+def _decision(context: _Context) -> dict[str, Any]:
+    """The clerk's decision (:func:`docgen.documents.decisions.resolve`): required for this kind."""
+    decision = context.extra.get("decision")
+    if not decision:
+        raise MissingField(kind=context.kind, field="decision")
+    return dict(decision)
 
 
-def _activity(context: _Context) -> Text:
-    if "activity" in context.extra:
-        return _text(context.extra["activity"])
-    title = context.service.title
-    subkind = _subkind(context)
-    if subkind is None:
-        return dict(title)
-    return {lang: f"{title[lang]}: {subkind[lang]}" for lang in ("kk", "ru")}
+def _activity(decision: Mapping[str, Any], service: Service) -> Text:
+    """The licensed activity; a service whose license has no annex prints the sub-types after it."""
+    activity = _text(decision["activity"])
+    if "license-annex" in service.outputs:
+        return activity
+    subtypes = [_text(item) for item in decision["subtypes"]]
+    return {lang: f"{activity[lang]}: {'; '.join(item[lang] for item in subtypes)}" for lang in ("kk", "ru")}
 
 
-def _special_conditions(context: _Context) -> Text:
-    if "special_conditions" in context.extra:
-        return _text(context.extra["special_conditions"])
-    territory = context.field("territory")
-    if territory is None:
-        return dict(NO_SPECIAL_CONDITIONS)
-    label = context.service.field("territory").label
-    return {lang: f"{label[lang]}: {str(territory).rstrip('.')}." for lang in ("kk", "ru")}
+def _special_conditions(decision: Mapping[str, Any]) -> Text:
+    given = decision.get("special_conditions")
+    return _text(given) if given else dict(NO_SPECIAL_CONDITIONS)
 
 
 def _licensor(context: _Context) -> dict[str, Any]:
@@ -374,44 +351,37 @@ def _provider_detail(context: _Context, name: str) -> Any:
 
 # -- the kinds ---------------------------------------------------------------------------------------
 def _license(context: _Context) -> dict[str, Any]:
+    decision = _decision(context)
     return {
         "number": context.number,
         "issued_on": context.issued_on.isoformat(),
         "place": context.place,
         "licensee": _party(context),
-        "activity": _activity(context),
-        "special_conditions": _special_conditions(context),
+        "activity": _activity(decision, context.service),
+        "special_conditions": _special_conditions(decision),
         "licensor": _licensor(context),
     }
 
 
 def _license_annex(context: _Context) -> dict[str, Any]:
     extra = context.extra
-    for name in ("license_number", "license_date"):
+    for name in ("license_number", "license_date", "annex_no"):
         if not extra.get(name):
             raise MissingField(kind=context.kind, field=f"extra.{name}")
-    if "subtypes" in extra:
-        subtypes = [_text(item) for item in extra["subtypes"]]
-    else:
-        subtypes = [_subkind(context) or dict(context.service.title)]
+    decision = _decision(context)
     data: dict[str, Any] = {
         "number": context.number,
-        "annex_no": str(extra.get("annex_no") or context.number.rsplit("-", 1)[-1]),
+        "annex_no": str(extra["annex_no"]),
         "issued_on": context.issued_on.isoformat(),
         "place": context.place,
         "license": {"number": str(extra["license_number"]), "issued_on": _date(extra["license_date"])},
-        "subtypes": subtypes,
+        "subtypes": [_text(item) for item in decision["subtypes"]],
         "licensee": _party(context),
-        "special_conditions": _special_conditions(context),
+        "special_conditions": _special_conditions(decision),
         "licensor": _licensor(context),
     }
-    objects = [
-        {"kind": kind, "address": _both(str(context.field(name)))}
-        for name, kind in OBJECT_FIELDS.items()
-        if context.field(name) is not None
-    ]
-    if objects:
-        data["objects"] = objects
+    if decision.get("objects"):
+        data["objects"] = [dict(item) for item in decision["objects"]]
     return data
 
 
@@ -525,159 +495,32 @@ def _media_certificate(context: _Context) -> dict[str, Any]:
     }
 
 
-_UNITS = {"кгц": "khz", "khz": "khz", "мгц": "mhz", "mhz": "mhz", "ггц": "ghz", "ghz": "ghz"}
-_NUMBER = r"[0-9]{1,7}(?:[.,][0-9]{1,6})?"
-_BAND = re.compile(
-    rf"(?P<from>{_NUMBER})\s*(?:[–—-]\s*(?P<to>{_NUMBER}))?\s*(?P<unit>кгц|мгц|ггц|khz|mhz|ghz)?\.?",
-    re.IGNORECASE,
-)
-
-
-def parse_bands(text: str) -> list[dict[str, str]] | None:
-    """Bands from a request's text ("453–453,5 МГц / 463–463,5 МГц"); ``None`` when it does not read.
-
-    Parts are separated by ``/`` or ``;``; a part without a unit takes the unit
-    of the next part that has one ("453–453,5 / 463–463,5 МГц").
-    """
-    bands: list[dict[str, str]] = []
-    units: list[str | None] = []
-    for part in re.split(r"[/;]", text):
-        part = part.strip()
-        if not part:
-            continue
-        match = _BAND.fullmatch(part)
-        if match is None:
-            return None
-        band = {"from": match["from"].replace(".", ",")}
-        if match["to"]:
-            band["to"] = match["to"].replace(".", ",")
-        bands.append(band)
-        units.append(_UNITS[match["unit"].lower()] if match["unit"] else None)
-    following: str | None = None
-    for index in range(len(bands) - 1, -1, -1):
-        following = units[index] or following
-        if following is None:
-            return None
-        bands[index]["unit"] = following
-    return bands or None
-
-
 def _permit(context: _Context) -> dict[str, Any]:
     permit_type = PERMIT_TYPES.get(context.service.code)
     if permit_type is None:
         raise DocgenError(detail=f"{context.service.code}: no permit type for this service")
-    extra = context.extra
+    decision = _decision(context)
     spectrum = permit_type == "radio-spectrum"
-    band_text = context.field("frequency_band")
-    where = context.field("territory") or context.field("installation_address")
-    device = context.label("device_kind")
-
-    radio_service = _text(extra["radio_service"]) if "radio_service" in extra else None
-    radio_service = radio_service or context.label("radio_service") or device
-    if radio_service is None:
-        raise MissingField(kind=context.kind, field="fields.radio_service")
-
-    if "purpose" in extra:
-        purpose = _text(extra["purpose"])
-    elif context.field("purpose") is not None:
-        purpose = _both(str(context.field("purpose")))
-    else:
-        purpose = {
-            "kk": "Радиоэлектрондық құралдарды (жоғары жиілікті құрылғыларды) пайдалану",
-            "ru": "Эксплуатация радиоэлектронных средств (высокочастотных устройств)",
-        }
-        permit = context.field("spectrum_permit")
-        if permit is not None:
-            purpose = {
-                "kk": f"{purpose['kk']} (радиожиілік спектрін пайдалануға рұқсат № {permit})",
-                "ru": f"{purpose['ru']} (разрешение на использование радиочастотного спектра № {permit})",
-            }
-
-    if "bands" in extra:
-        bands = [dict(item) for item in extra["bands"]]
-    else:
-        parsed = parse_bands(str(band_text)) if band_text is not None else None
-        why = (
-            f"the request's band {band_text!r} does not read as frequencies"
-            if band_text is not None
-            else "the request names no frequencies"
-        )
-        bands = parsed or [context.placeholder("bands", dict(PLACEHOLDER_BAND), why)]
-
-    if "sites" in extra:
-        sites = [dict(item) for item in extra["sites"]]
-    else:
-        if where is None:
-            raise MissingField(kind=context.kind, field="sites")
-        why = "the request carries no coordinates"
-        sites = [
-            {
-                "address": _both(str(where)),
-                "latitude": context.placeholder("sites.0.latitude", PLACEHOLDER_ANGLE, why),
-                "longitude": context.placeholder("sites.0.longitude", PLACEHOLDER_ANGLE, why),
-            }
-        ]
-
-    if "equipment" in extra:
-        equipment = [dict(item) for item in extra["equipment"]]
-    else:
-        equipment = [_equipment_row(context, spectrum, band_text, device)]
-
-    if "conditions" in extra:
-        conditions = [_text(item) for item in extra["conditions"]]
-    else:
-        conditions = [
-            dict(text) for text, spectrum_only in PERMIT_CONDITIONS if spectrum or not spectrum_only
-        ]
-
+    conditions = [dict(text) for text, spectrum_only in PERMIT_CONDITIONS if spectrum or not spectrum_only]
     data: dict[str, Any] = {
         "number": context.number,
         "permit_type": permit_type,
         "issued_on": context.issued_on.isoformat(),
-        "valid_from": _date(extra.get("valid_from") or context.issued_on),
+        "valid_from": context.issued_on.isoformat(),
         "place": context.place,
         "permittee": _party(context),
-        "radio_service": radio_service,
-        "purpose": purpose,
-        "bands": bands,
-        "sites": sites,
-        "equipment": equipment,
+        "radio_service": _text(decision["radio_service"]),
+        "purpose": _text(decision["purpose"]),
+        "bands": [dict(item) for item in decision["bands"]],
+        "sites": [dict(item) for item in decision["sites"]],
+        "equipment": [dict(item) for item in decision["equipment"]],
         "conditions": conditions,
         "issuing_body": {"name": context.provider},
         "signatory": context.signatory,
     }
-    if extra.get("valid_until"):
-        data["valid_until"] = _date(extra["valid_until"])
+    if decision.get("valid_until"):
+        data["valid_until"] = _date(decision["valid_until"])
     return data
-
-
-_MODEL_LENGTH = 100
-_FREQUENCIES_LENGTH = 200
-
-
-def _equipment_row(context: _Context, spectrum: bool, band_text: Any, device: Text | None) -> dict[str, Any]:
-    """One equipment row from what the request says (count, band, device text)."""
-    count = context.field("station_count") if spectrum else context.field("quantity")
-    if count is None:
-        raise MissingField(kind=context.kind, field="fields.station_count" if spectrum else "fields.quantity")
-    name: Text = device or {
-        "kk": "Радиоэлектрондық құралдар (станциялар)",
-        "ru": "Радиоэлектронные средства (станции)",
-    }
-    description = context.field("equipment")
-    if description is not None and len(str(description)) <= _MODEL_LENGTH:
-        model = str(description)
-    else:
-        if description is not None:
-            name = {lang: f"{name[lang]}: {description}" for lang in ("kk", "ru")}
-        model = context.placeholder("equipment.0.model", DASH, "the request names no make (model)")
-    if band_text is not None and len(str(band_text)) <= _FREQUENCIES_LENGTH:
-        frequencies = str(band_text)
-    else:
-        frequencies = context.placeholder(
-            "equipment.0.frequencies", DASH, "the request names no frequencies of the devices"
-        )
-    return {"name": name, "model": model, "count": int(count), "frequencies": frequencies, "site": 1}
 
 
 _RU_INSTRUMENTAL = {
@@ -710,40 +553,6 @@ def _basis(context: _Context) -> Text:
     }
 
 
-_CODE = re.compile(r"[0-9][0-9-]{0,14}")
-_DIGITS = re.compile(r"[0-9]{1,15}")
-
-
-def parse_resource_numbers(kind: str, text: str) -> dict[str, str]:
-    """Code and range from a request's text; ``{}`` when it does not read.
-
-    "727 356-00-00 – 727 356-99-99" -> code 727, 3560000 – 3569999 (a leading
-    group shared by both ends is the code); "1477" for a short number -> the
-    number; "700" for any other kind -> the code.
-    """
-    ends = [part.strip() for part in re.split(r"\s*[–—]\s*|\s+-\s+", text.strip()) if part.strip()]
-    if len(ends) == 2:
-        groups = [end.split(maxsplit=1) for end in ends]
-        code = None
-        if all(len(group) == 2 for group in groups) and groups[0][0] == groups[1][0]:
-            code = groups[0][0]
-            ends = [group[1] for group in groups]
-        first, last = (re.sub(r"[\s-]", "", end) for end in ends)
-        if not (_DIGITS.fullmatch(first) and _DIGITS.fullmatch(last)):
-            return {}
-        if code is not None and not _CODE.fullmatch(code):
-            return {}
-        numbers = {"range_from": first, "range_to": last}
-        return {"code": code, **numbers} if code else numbers
-    if len(ends) == 1:
-        single = re.sub(r"\s", "", ends[0])
-        if kind == "short-number":
-            single = single.replace("-", "")
-            return {"range_from": single} if _DIGITS.fullmatch(single) else {}
-        return {"code": single} if _CODE.fullmatch(single) else {}
-    return {}
-
-
 def _numbering_order(context: _Context) -> dict[str, Any]:
     action = context.request.get("action")
     if action not in ("allocate", "withdraw"):
@@ -751,22 +560,7 @@ def _numbering_order(context: _Context) -> dict[str, Any]:
     applicant = context.applicant
     if not applicant.get("bin"):
         raise MissingField(kind=context.kind, field="operator.bin")
-    resource_kind = context.required("resource_kind")
-    resource: dict[str, Any] = {"kind": resource_kind}
-    requested = context.field("requested_code")
-    if requested is not None:
-        numbers = parse_resource_numbers(resource_kind, str(requested))
-        if not numbers:
-            log.warning(
-                "numbering-order for request %s: requested code %r does not read; left out",
-                context.request.get("number"),
-                requested,
-            )
-        resource.update(numbers)
-    resource["quantity"] = int(context.required("quantity"))
-    resource["territory"] = _both(str(context.required("territory")))
-    if context.field("purpose") is not None:
-        resource["purpose"] = _both(str(context.field("purpose")))
+    decision = _decision(context)
     data: dict[str, Any] = {
         "number": context.number,
         "action": action,
@@ -775,7 +569,7 @@ def _numbering_order(context: _Context) -> dict[str, Any]:
         "issuer": context.provider,
         "basis": _basis(context),
         "operator": {"name": _both(str(applicant["name"])), "bin": str(applicant["bin"])},
-        "resources": [resource],
+        "resources": [dict(item) for item in decision["resources"]],
         "signatory": context.signatory,
     }
     if context.request.get("number") and context.request.get("filed_on"):

@@ -134,20 +134,18 @@ def _documents(
 ) -> list[dict[str, Any]]:
     """The request's documents against the entries that issued them."""
     found = []
-    named = {
-        e.details["document"]: e
-        for e in request.history
-        if e.event in ("issue", "refuse") and "document" in e.details
-    }
+    deciding = [e for e in request.history if e.event in ("issue", "refuse") and "document" in e.details]
+    # the document and, for a license with an annex, the annex the same entry names
+    current = {e.details["document"]: e.details.get("document_sha256") for e in deciding}
+    current |= {e.details["annex"]: e.details.get("annex_sha256") for e in deciding if "annex" in e.details}
+    named = set(current)
     # a document timestamp added later (``docgen archive-timestamp``) gives the document a new file
-    current = {number: entry.details.get("document_sha256") for number, entry in named.items()}
     for e in request.history:
         if e.event == "archive-timestamp" and e.details.get("document") in current:
             current[e.details["document"]] = e.details.get("document_sha256")
     books.events += [e for e in request.history if e.event in ("issue", "refuse", "registry-status")]
     for document in stored:
-        entry = named.get(document.number)
-        if entry is None:
+        if document.number not in named:
             found.append(
                 _finding("orphan-document", _same(document.number), id=record.id, number=document.number)
             )
@@ -159,7 +157,7 @@ def _documents(
                 _finding("altered-document", _same(document.number), id=record.id, number=document.number)
             )
     present = {document.number for document in stored}
-    for number in sorted(set(named) - present):
+    for number in sorted(named - present):
         found.append(_finding("missing-document", _same(number), id=record.id, number=number))
     return found
 

@@ -7,10 +7,13 @@ rendering, signing or storing gives it back.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from docgen.documents.decisions import resolve
 from docgen.documents.from_request import Signer, document_data
 from docgen.domain.numbering import document_number
 from docgen.domain.ports import Clock
@@ -26,15 +29,50 @@ class Issuer:
     signers: Signers
     clock: Clock
 
+    def issue_outputs(
+        self, step: Step, service: Any, previous: DocumentRecord | None, decision: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Every output of the request's action, from the clerk's checked ``decision``: the service's
+        document and, for a license the service gives with an annex, the annex (its own ``ANX``
+        number, ``annex_no`` 001, naming the license), both signed and stored. What the deciding
+        history entry records: the document's entries (:meth:`issue`) and the annex's ``annex``
+        and ``annex_sha256``. A duplicate is the license's copy only."""
+        today = self.clock.today()
+        resolved = resolve(service, decision)
+        recorded: dict[str, Any] = self.issue(
+            step, service, service.outputs[0], previous, today=today, decision=resolved
+        )
+        if "license-annex" in service.outputs and step.request.action != "duplicate":
+            annex = self.issue(
+                step,
+                service,
+                "license-annex",
+                None,
+                today=today,
+                decision=resolved,
+                license_number=recorded["document"],
+                license_date=today,
+                annex_no="001",
+            )
+            recorded |= {"annex": annex["document"], "annex_sha256": annex["document_sha256"]}
+        return recorded
+
     def issue(
-        self, step: Step, service: Any, kind: str, previous: DocumentRecord | None, **extra: Any
+        self,
+        step: Step,
+        service: Any,
+        kind: str,
+        previous: DocumentRecord | None,
+        *,
+        today: dt.date | None = None,
+        **extra: Any,
     ) -> dict[str, str]:
         """What the deciding history entry records of the new document: its ``document`` number,
         ``document_sha256``, the ``signer_certificate`` (serial) of the official whose key signed it,
         and the license it ``replaces`` or is a ``duplicate_of``. A reissue is a
         new version of ``previous`` (which becomes *replaced*); a duplicate is ``previous`` marked
         ТЕЛНҰСҚА / ДУБЛИКАТ, numbered ``<its number>-D<n>``."""
-        today = self.clock.today()
+        today = today or self.clock.today()
         uow = step.uow
         action = step.request.action
         official = self.signers.official(service.provider_code)  # whose key signs, duplicates too

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from docgen.documents import decisions
 from docgen.documents.intake import intake_example, intake_schema
 from docgen.documents.validation import clean, problems, text_problems
 from docgen.domain.catalog import Catalog, Service
@@ -497,9 +498,28 @@ class RequestService:
         step.columns.update(registered_on=today, due_on=deadline.due)
 
     # -- deciding ---------------------------------------------------------------------------------
-    def issue(self, user: User, request_id: str) -> str | None:
-        """Review and issue: the document is rendered, signed and stored with its number. For a
-        service paid after review, the first call approves (the applicant pays) and returns None."""
+    def decision_schema(self, service_code: str, action: str) -> dict[str, Any]:
+        """JSON Schema of the clerk's decision issuing ``action`` of the service."""
+        service = service_of(self.catalog, service_code)
+        if action not in service.actions:
+            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        return decisions.decision_schema(service, action)
+
+    def decision_example(self, service_code: str, action: str) -> dict[str, Any]:
+        """The service's example decision for ``action`` (``{}`` where issuing takes none)."""
+        service = service_of(self.catalog, service_code)
+        if action not in service.actions:
+            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        return decisions.decision_example(service, action)
+
+    def issue(self, user: User, request_id: str, decision: dict[str, Any] | None = None) -> str | None:
+        """Review and issue every output of the action, from the clerk's ``decision`` (checked against
+        the service's decision schema, every bad field named at once, before a number is taken): the
+        document and, for a license with an annex, the annex, each rendered, signed and stored with
+        its own number. The deciding history entry (sealed) records the decision and its digest and
+        names both documents. A duplicate and a service whose document the request fully determines
+        take no decision. For a service paid after review, the first call approves (the applicant
+        pays; no decision needed yet) and returns None."""
         with self.uow() as uow:
             step = self._step(uow, user, request_id)
             clerk = step.actor
@@ -510,11 +530,14 @@ class RequestService:
                 step.save()
                 return None
             step.check(self.clock, "issue", clerk, document="-")
+            checked = decisions.check(service, step.request.action, decision)
             previous = None
             if step.request.action in ("reissue", "duplicate"):
                 named = step.record.data.get("license_number")
                 previous = self._previous_license(uow, service, step.record.holder, named, lock=True)
-            issued = self.issuer.issue(step, service, service.outputs[0], previous)
+            issued = self.issuer.issue_outputs(step, service, previous, checked)
+            if checked:
+                issued |= {"decision": checked, "decision_sha256": data_digest(checked)}
             step.apply(self.clock, "issue", clerk, **issued)
             step.save()
             return str(issued["document"])

@@ -10,14 +10,8 @@ import pytest
 
 from docgen.config import PROJECT_ROOT
 from docgen.documents import get_kind
-from docgen.documents.from_request import (
-    PLACEHOLDER_ANGLE,
-    PLACEHOLDER_BIN,
-    Signer,
-    document_data,
-    parse_bands,
-    parse_resource_numbers,
-)
+from docgen.documents.decisions import decision_example, resolve
+from docgen.documents.from_request import PLACEHOLDER_BIN, Signer, document_data
 from docgen.documents.validation import validate
 from docgen.domain.catalog import Catalog, Service
 from docgen.errors import InvalidData, MissingField, UnknownKind
@@ -40,6 +34,7 @@ ISSUED_ON = dt.date(2026, 11, 24)
 NUMBER = "DOC-TEST-2026-000007"
 EXPLANATION = {
     "kk": "Біліктілік талаптарына сәйкес келмейді.",
+    "annex_no": "001",
     "ru": "Не соответствует квалификационным требованиям.",
 }
 EXTRA: dict[str, Any] = {
@@ -56,9 +51,14 @@ def _build(code: str, kind: str, **extra: Any) -> dict[str, Any]:
         service,
         dict(service.example),
         number=NUMBER,
+def _decision(service: Service, action: str | None = None) -> dict[str, Any]:
+    """The service's example decision for its example request's action, as the issuing step gives it."""
+    return resolve(service, decision_example(service, action or service.example["action"]))
+
+
         issued_on=ISSUED_ON,
         signer=SIGNER,
-        extra=EXTRA | {"grounds": [service.refusal_grounds[0].code]} | extra,
+        extra=EXTRA | {"grounds": [service.refusal_grounds[0].code], "decision": _decision(service)} | extra,
     )
 
 
@@ -155,23 +155,26 @@ def test_the_refusal_authority_takes_given_requisites_else_logs_its_placeholders
     assert caplog.text == ""
 
 
-def test_the_license_maps_activity_territory_and_licensor() -> None:
+def test_the_license_prints_the_licensed_activity_not_the_service_title() -> None:
     data = _build("telecom-license", "license")
     service = CATALOG.get("telecom-license")
-    assert data["activity"]["kk"] == f"{service.title['kk']}: Деректерді беру қызметтері"
-    assert data["activity"]["ru"] == f"{service.title['ru']}: Услуги передачи данных"
+    assert data["activity"] == {
+        "kk": "Байланыс саласындағы қызметтерді көрсету",
+        "ru": "Оказание услуг в области связи",
+    }
+    assert service.title["ru"] not in data["activity"]["ru"]
     assert data["special_conditions"]["ru"] == (
         "Территория оказания услуг: города Алматы и Астана, Алматинская область."
     )
-    assert data["licensor"] == {"name": service.provider, "head": SIGNER.name}
+    assert data["licensor"]["head"] == SIGNER.name
     assert data["place"] == dict(SIGNER.city)
     assert data["issued_on"] == "2026-11-24"
 
 
-def test_a_license_without_a_sub_kind_or_territory_has_the_title_and_no_special_conditions() -> None:
-    data = _build("cotton-warehouse-license", "license")
-    service = CATALOG.get("cotton-warehouse-license")
-    assert data["activity"] == service.title
+def test_a_license_without_an_annex_prints_its_sub_types_after_the_activity() -> None:
+    data = _build("archaeology-license", "license")
+    assert data["activity"]["kk"].endswith("жөніндегі қызмет: Археологиялық жұмыстар")
+    assert data["activity"]["ru"].endswith("памятниках истории и культуры: Археологические работы")
     assert data["special_conditions"] == {"kk": "Ерекше шарттар жоқ.", "ru": "Особых условий нет."}
 
 
@@ -180,12 +183,11 @@ def test_an_individual_applicant_is_named_by_iin() -> None:
     assert permittee["kind"] == "individual" and permittee["iin"] == "880501300124" and "bin" not in permittee
 
 
-def test_the_annex_needs_the_license_and_takes_its_sub_kind() -> None:
+def test_the_annex_needs_the_license_and_takes_the_decided_sub_types() -> None:
     data = _build("telecom-license", "license-annex", annex_no="002")
     assert data["license"] == {"number": "LIC-TEST-2026-000001", "issued_on": "2026-11-20"}
     assert data["annex_no"] == "002"
     assert data["subtypes"] == [{"kk": "Деректерді беру қызметтері", "ru": "Услуги передачи данных"}]
-    assert _build("telecom-license", "license-annex", annex_no=None)["annex_no"] == "000007"
     service = CATALOG.get("telecom-license")
     with pytest.raises(MissingField) as caught:
         document_data(
@@ -195,12 +197,12 @@ def test_the_annex_needs_the_license_and_takes_its_sub_kind() -> None:
             number=NUMBER,
             issued_on=ISSUED_ON,
             signer=SIGNER,
-            extra={"license_date": dt.date(2026, 11, 20)},
+            extra={"license_date": dt.date(2026, 11, 20), "annex_no": "001", "decision": _decision(service)},
         )
     assert caught.value.field == "extra.license_number"
 
 
-def test_the_cotton_annex_lists_the_warehouse() -> None:
+def test_the_cotton_annex_lists_the_warehouse_the_decision_names() -> None:
     (item,) = _build("cotton-warehouse-license", "license-annex")["objects"]
     assert item["kind"] == "object"
     assert (
@@ -208,50 +210,50 @@ def test_the_cotton_annex_lists_the_warehouse() -> None:
         == CATALOG.get("cotton-warehouse-license").example["fields"]["warehouse_address"]
     )
 
+    assert item["address"]["ru"].startswith("Алматинская область, Илийский район")
 
-def test_the_spectrum_permit_reads_bands_from_the_request_and_marks_the_coordinates(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("telecom-license", "license"),
+        ("radio-spectrum-permit", "permit"),
+        ("numbering-resource", "numbering-order"),
+    ],
+)
+def test_a_decided_kind_without_a_decision_is_refused_not_filled_with_placeholders(
+    code: str, kind: str
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
-        data = _build("radio-spectrum-permit", "permit")
+    with pytest.raises(MissingField) as caught:
+        _build(code, kind, decision=None)
+    assert caught.value.field == "decision"
+
+
+def test_the_spectrum_permit_takes_bands_sites_and_equipment_from_the_decision() -> None:
+    data = _build("radio-spectrum-permit", "permit")
     assert data["permit_type"] == "radio-spectrum"
     assert data["bands"] == [
         {"from": "453", "to": "453,5", "unit": "mhz"},
         {"from": "463", "to": "463,5", "unit": "mhz"},
     ]
     assert data["radio_service"] == {"kk": "Құрлықтағы жылжымалы қызмет", "ru": "Сухопутная подвижная служба"}
-    (row,) = data["equipment"]
-    assert row["count"] == 4 and row["frequencies"] == "453–453,5 МГц / 463–463,5 МГц"
-    (site,) = data["sites"]
-    assert site["latitude"] == site["longitude"] == PLACEHOLDER_ANGLE
-    assert "sites.0.latitude" in caplog.text
-    assert data["valid_from"] == "2026-11-24" and "valid_until" not in data
+    assert [site["latitude"] for site in data["sites"]] == ["43°13′28″", "43°18′12″"]
+    assert [row["model"] for row in data["equipment"]] == ["Motorola SLR 5500", "Motorola SLR 5500"]
+    assert data["valid_from"] == "2026-11-24" and data["valid_until"] == "2031-11-30"
+    assert len(data["conditions"]) == 5  # the spectrum fee too
 
 
-def test_the_permit_takes_what_the_issuing_step_knows() -> None:
-    sites = [
-        {
-            "address": {"kk": "Алматы қ., Әл-Фараби даңғылы, 77/8", "ru": "г. Алматы, пр. аль-Фараби, 77/8"},
-            "latitude": "43°13′05″",
-            "longitude": "76°55′40″",
-        }
-    ]
-    data = _build("radio-spectrum-permit", "permit", sites=sites, valid_until=dt.date(2031, 11, 30))
-    assert data["sites"] == sites and data["valid_until"] == "2031-11-30"
-
-
-def test_the_device_permit_builds_its_row_from_the_request_text() -> None:
+def test_the_device_permit_prints_the_decided_radio_service_and_devices() -> None:
     data = _build("radio-device-permit", "permit")
-    fields = CATALOG.get("radio-device-permit").example["fields"]
     assert data["permit_type"] == "radio-device"
-    (row,) = data["equipment"]
-    assert row["count"] == fields["quantity"]
-    assert fields["equipment"] in row["name"]["kk"]
-    assert data["sites"][0]["address"]["kk"] == fields["installation_address"]
-    assert fields["spectrum_permit"] in data["purpose"]["ru"]
+    assert data["radio_service"]["kk"] == "Құрлықтағы жылжымалы қызмет"
+    base, portable = data["equipment"]
+    assert base["model"] == "Motorola DM4600" and base["serial"] == "807TRD5522" and base["site"] == 1
+    assert portable["count"] == 6 and "site" not in portable
+    assert data["sites"][0]["latitude"] == "50°17′04″"
+    assert len(data["conditions"]) == 4  # no spectrum fee on a device permit
 
 
-def test_the_numbering_order_maps_action_request_and_resource() -> None:
+def test_the_numbering_order_maps_action_request_and_the_decided_resource() -> None:
     data = _build("numbering-resource", "numbering-order")
     example = CATALOG.get("numbering-resource").example
     assert data["action"] == "allocate"
@@ -264,8 +266,8 @@ def test_the_numbering_order_maps_action_request_and_resource() -> None:
         "range_from": "3560000",
         "range_to": "3569999",
         "quantity": 10000,
-        "territory": {"kk": "город Алматы", "ru": "город Алматы"},
-        "purpose": {"kk": "сеть фиксированной телефонной связи", "ru": "сеть фиксированной телефонной связи"},
+        "territory": {"kk": "Алматы қаласы", "ru": "город Алматы"},
+        "purpose": {"kk": "Тіркелген телефон байланысы желісі", "ru": "Сеть фиксированной телефонной связи"},
     }
     assert data["basis"]["ru"].startswith("стандартом государственной услуги «Выделение ресурса нумерации")
     assert "утвержденным постановлением Правительства" in data["basis"]["ru"]
@@ -276,7 +278,13 @@ def test_a_withdrawal_order_follows_the_request_action() -> None:
     service = CATALOG.get("numbering-resource")
     request = dict(service.example) | {"action": "withdraw"}
     data = document_data(
-        "numbering-order", service, request, number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
+        "numbering-order",
+        service,
+        request,
+        number=NUMBER,
+        issued_on=ISSUED_ON,
+        signer=SIGNER,
+        extra={"decision": _decision(service, "withdraw")},
     )
     assert data["action"] == "withdraw"
 
@@ -297,41 +305,6 @@ def test_a_kind_the_service_does_not_output_is_refused() -> None:
         document_data(
             "permit", service, dict(service.example), number=NUMBER, issued_on=ISSUED_ON, signer=SIGNER
         )
-
-
-@pytest.mark.parametrize(
-    ("text", "bands"),
-    [
-        (
-            "453–453,5 / 463–463,5 МГц",
-            [{"from": "453", "to": "453,5", "unit": "mhz"}, {"from": "463", "to": "463,5", "unit": "mhz"}],
-        ),
-        ("2400-2483.5 MHz", [{"from": "2400", "to": "2483,5", "unit": "mhz"}]),
-        ("11,7 ГГц; 136 кГц", [{"from": "11,7", "unit": "ghz"}, {"from": "136", "unit": "khz"}]),
-        ("453 МГц / ёлка", None),
-        ("453–453,5", None),
-    ],
-)
-def test_bands_read_from_a_request_text(text: str, bands: list[dict[str, str]] | None) -> None:
-    assert parse_bands(text) == bands
-
-
-@pytest.mark.parametrize(
-    ("kind", "text", "numbers"),
-    [
-        (
-            "number-range",
-            "727 356-00-00 – 727 356-99-99",
-            {"code": "727", "range_from": "3560000", "range_to": "3569999"},
-        ),
-        ("number-range", "7172790000 - 7172794999", {"range_from": "7172790000", "range_to": "7172794999"}),
-        ("short-number", "1477", {"range_from": "1477"}),
-        ("access-code", "8-10", {"code": "8-10"}),
-        ("network-code", "любой свободный", {}),
-    ],
-)
-def test_resource_numbers_read_from_a_request_text(kind: str, text: str, numbers: dict[str, str]) -> None:
-    assert parse_resource_numbers(kind, text) == numbers
 
 
 def test_the_telecom_license_renders_to_pdf(renderer: Renderer) -> None:

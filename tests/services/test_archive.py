@@ -29,7 +29,8 @@ def world() -> World:
 def test_every_stored_document_gets_a_new_file_named_by_its_history_and_the_audit_stays_clean(
     world: World,
 ) -> None:
-    issued = [world.licensed()[1], world.licensed("dala", "tv-radio-license")[1]]
+    licenses = [world.licensed()[1], world.licensed("dala", "tv-radio-license")[1]]
+    issued = [*licenses, "ANX-MTCCOMCOM-2026-000001", "ANX-MCIINFCOM-2026-000001"]  # and their annexes
     before = {number: world.app.documents.check_file(number, b"")["sha256"] for number in issued}
     archive = world.app.archive
     assert archive is not None
@@ -45,7 +46,11 @@ def test_every_stored_document_gets_a_new_file_named_by_its_history_and_the_audi
     with world.app.requests.uow(write=False) as uow:
         document = uow.documents.by_number(issued[0])
         assert document is not None
-        events = [e for e in uow.requests.history(document.request_id) if e.event == "archive-timestamp"]
+        events = [
+            e
+            for e in uow.requests.history(document.request_id)
+            if e.event == "archive-timestamp" and e.details["document"] == document.number
+        ]
     assert len(events) == 1 and events[0].actor.kind == "system"
     assert events[0].details["document_sha256"] == document.sha256
 

@@ -48,7 +48,7 @@ def test_a_clerk_of_another_provider_cannot_issue(any_world: World) -> None:
     error = refused(
         any_world,
         NotAllowed,
-        lambda: any_world.app.requests.issue(any_world["clerk-mci-information-committee"], request_id),
+        lambda: any_world.issue(any_world["clerk-mci-information-committee"], request_id),
     )
     assert "clerk-mci-information-committee" in error.message("ru")
     assert any_world.app.queries.show(any_world["dala"], request_id)["state"] == "registered"
@@ -106,7 +106,7 @@ def test_an_operator_cannot_act_on_another_centres_request(any_world: World) -> 
 
 def test_an_administrator_takes_no_step(any_world: World) -> None:
     request_id = any_world.registered()
-    refused(any_world, NotAllowed, lambda: any_world.app.requests.issue(any_world["admin"], request_id))
+    refused(any_world, NotAllowed, lambda: any_world.issue(any_world["admin"], request_id))
 
 
 def test_an_unknown_or_disabled_user_cannot_act(any_world: World) -> None:
@@ -347,7 +347,7 @@ def test_a_broken_history_is_reported_and_leaves_the_database_writable(any_world
     broken = any_world.registered()
     any_world.break_history(broken)
     clerk = any_world["clerk-mtc-communications-committee"]
-    error = refused(any_world, DomainRefusal, lambda: any_world.app.requests.issue(clerk, broken))
+    error = refused(any_world, DomainRefusal, lambda: any_world.issue(clerk, broken))
     assert error.reason == "broken-history"
     refused(any_world, DomainRefusal, lambda: any_world.app.queries.show(any_world["dala"], broken))
     # The failed step released everything: another request is filed, carried and issued at once.

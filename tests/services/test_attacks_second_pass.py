@@ -97,7 +97,7 @@ def test_a_user_value_that_is_no_account_at_all_cannot_issue(world: World) -> No
 
     request_id = world.registered()
     ghost = User("ghost", "clerk", "Nobody", provider="mtc-communications-committee")  # never stored
-    result = outcome_of(lambda: world.app.requests.issue(ghost, request_id))
+    result = outcome_of(lambda: world.issue(ghost, request_id))
     assert isinstance(result, DocgenError), f"an account that does not exist issued {result!r}"
 
 
@@ -153,9 +153,9 @@ def test_a_duplicate_does_not_stay_in_force_after_its_license_is_reissued_and_te
     dala, clerk = world["dala"], world[CLERK]
     _, license_number = world.licensed()
     duplicate_request = world.registered(action="duplicate", license_number=license_number)
-    duplicate = world.app.requests.issue(clerk, duplicate_request)
+    duplicate = world.issue(clerk, duplicate_request)
     reissue_request = world.registered(action="reissue", license_number=license_number)
-    reissued = world.app.requests.issue(clerk, reissue_request)
+    reissued = world.issue(clerk, reissue_request)
     assert reissued and duplicate
     world.app.documents.set_status(clerk, reissued, "terminated", "грубое нарушение")
 
@@ -210,8 +210,8 @@ def test_two_reissues_of_one_license_at_once_leave_one_license_in_force(any_worl
     two = any_world.registered(action="reissue", license_number=license_number)
     first, second = _two_at_once(
         any_world,
-        lambda: any_world.app.requests.issue(clerk, one),
-        lambda: any_world.app.requests.issue(clerk, two),
+        lambda: any_world.issue(clerk, one),
+        lambda: any_world.issue(clerk, two),
     )
     issued = [r for r in (first, second) if isinstance(r, str)]
     # The license is checked "active" without a lock: both reissues pass, both replace it, and the
@@ -227,8 +227,8 @@ def test_two_duplicates_of_one_license_at_once_get_numbers_not_a_traceback(any_w
     two = any_world.registered(action="duplicate", license_number=license_number)
     first, second = _two_at_once(
         any_world,
-        lambda: any_world.app.requests.issue(clerk, one),
-        lambda: any_world.app.requests.issue(clerk, two),
+        lambda: any_world.issue(clerk, one),
+        lambda: any_world.issue(clerk, two),
     )
     for result in (first, second):
         # <number>-D<count+1> is computed without a counter or a lock: both take -D1, and the second

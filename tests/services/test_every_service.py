@@ -72,15 +72,18 @@ def _clerk(world: World, code: str) -> Any:
 def test_happy_path_ends_in_a_signed_stored_document(real_world: World, code: str, channel: str) -> None:
     request_id, login = _to_registered(real_world, code, channel)
     clerk = _clerk(real_world, code)
-    number = real_world.app.requests.issue(clerk, request_id)
+    number = real_world.issue(clerk, request_id)
     if number is None:  # payment after the qualification check (radio spectrum)
         assert real_world.app.queries.show(clerk, request_id)["state"] == "awaiting-payment"
         _pay(real_world, login, request_id)
-        number = real_world.app.requests.issue(clerk, request_id)
+        number = real_world.issue(clerk, request_id)
     shown = real_world.app.queries.show(real_world[login], request_id)
     assert shown["state"] == "issued" and shown["outcome"]["code"] == "issued"
     assert shown["number"] and shown["due"]
-    (document,) = shown["documents"]
+    # every output of the action: a license with its annex where the service gives one
+    kinds = [document["kind"] for document in shown["documents"]]
+    assert kinds == [kind for kind in CATALOG.get(code).outputs if kind != "refusal"]
+    document = shown["documents"][0]
     assert document["number"] == number and document["kind"] == CATALOG.get(code).outputs[0]
     download = real_world.app.documents.download(real_world[login], number)
     assert verify_pdf(download.content, real_world.pki.folder, expected_sha256=document["sha256"]).ok

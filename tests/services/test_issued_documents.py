@@ -52,7 +52,7 @@ def test_a_duplicate_is_the_same_license_marked_as_such(real_world: World) -> No
     real_world.app.requests.submit(clerk, request_id)
     real_world.app.requests.record_receipt(clerk, request_id, "QR-1")
     real_world.app.requests.sign(clerk, request_id)
-    number = real_world.app.requests.issue(clerk, request_id)
+    number = real_world.issue(clerk, request_id)
     assert number == f"{original}-D1"
     text = pdf_text(real_world.app.documents.download(clerk, number).content)
     assert "ТЕЛНҰСҚА" in text and "ДУБЛИКАТ" in text and original in text
@@ -75,11 +75,11 @@ def test_a_failure_while_signing_leaves_the_store_as_it_was(real_world: World) -
     issuer.signers = Broken()
     before = real_world.rows()
     with pytest.raises(SigningFailed):
-        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+        real_world.issue(real_world[_clerk(real_world)], request_id)
     assert real_world.rows() == before
     issuer.signers = real
     assert (
-        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+        real_world.issue(real_world[_clerk(real_world)], request_id)
         == "LIC-MTCCOMCOM-2026-000001"
     )
 
@@ -110,11 +110,11 @@ def test_issuing_with_an_expired_provider_certificate_is_refused_and_consumes_no
     issuer.signers = PadesSigners(ProviderSigners(settings, renderer))
     before = real_world.rows()
     with pytest.raises(SignerCertificateRefused):
-        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+        real_world.issue(real_world[_clerk(real_world)], request_id)
     assert real_world.rows() == before
     issuer.signers = real
     assert (
-        real_world.app.requests.issue(real_world[_clerk(real_world)], request_id)
+        real_world.issue(real_world[_clerk(real_world)], request_id)
         == "LIC-MTCCOMCOM-2026-000001"
     )
 

@@ -96,13 +96,14 @@ def test_issuing_stores_the_signed_document_and_a_second_issue_is_refused(world:
     request_id, number = world.licensed()
     assert number == "LIC-MTCCOMCOM-2026-000001"
     shown = world.app.queries.show(world["dala"], request_id)
-    (document,) = shown["documents"]
+    document, annex = shown["documents"]  # the license and its annex
     assert shown["state"] == "issued" and document["number"] == number and document["status"] == "active"
+    assert annex["kind"] == "license-annex" and annex["number"] == "ANX-MTCCOMCOM-2026-000001"
     download = world.app.documents.download(world["dala"], number)
     assert download.copy is False and download.content.endswith(b"signed-by:mtc-communications-committee")
     assert hashlib.sha256(download.content).hexdigest() == document["sha256"]
     with pytest.raises(DomainRefusal):
-        world.app.requests.issue(world["clerk-mtc-communications-committee"], request_id)
+        world.issue(world["clerk-mtc-communications-committee"], request_id)
 
 
 class BrokenRenderer(fakes.FakeRenderer):
@@ -117,7 +118,7 @@ def test_a_failure_while_rendering_leaves_the_store_as_it_was() -> None:
     before = world.rows()
     counters = dict(database.store.counters)
     with pytest.raises(RenderFailed):
-        world.app.requests.issue(world["clerk-mtc-communications-committee"], request_id)
+        world.issue(world["clerk-mtc-communications-committee"], request_id)
     assert world.rows() == before and database.store.counters == counters  # no number consumed
     assert world.app.queries.show(world["dala"], request_id)["state"] == "registered"
 
@@ -179,7 +180,7 @@ def _follow_up(world: World, action: str, license_number: str) -> str:
 def test_a_reissue_is_a_new_version_that_replaces_the_old_license(world: World) -> None:
     _, original = world.licensed()
     request_id = _follow_up(world, "reissue", original)
-    new_number = world.app.requests.issue(world["clerk-mtc-communications-committee"], request_id)
+    new_number = world.issue(world["clerk-mtc-communications-committee"], request_id)
     assert new_number and new_number != original
     assert world.app.documents.check_file(original, b"")["status"] == "replaced"
     assert world.app.documents.check_file(new_number, b"")["status"] == "active"
@@ -191,7 +192,7 @@ def test_a_duplicate_follows_the_status_of_its_license(world: World) -> None:
     _, original = world.licensed()
     request_id = _follow_up(world, "duplicate", original)
     clerk = world["clerk-mtc-communications-committee"]
-    duplicate = world.app.requests.issue(clerk, request_id)
+    duplicate = world.issue(clerk, request_id)
     assert duplicate == f"{original}-D1"
     world.app.documents.set_status(clerk, original, "suspended", "Тексеру / Проверка")
     assert world.app.documents.check_file(duplicate, b"")["status"] == "suspended"
@@ -270,6 +271,6 @@ def test_a_power_of_attorney_unknown_to_the_notary_system_is_refused(world: Worl
 def test_a_service_paid_after_review_is_approved_then_paid_then_issued(world: World) -> None:
     request_id = world.registered("farm", "radio-spectrum-permit", "071140004566")
     clerk = world["clerk-mtc-communications-committee"]
-    assert world.app.requests.issue(clerk, request_id) is None
+    assert world.issue(clerk, request_id) is None
     assert world.pay("farm", request_id) == "paid"
-    assert world.app.requests.issue(clerk, request_id) == "PRM-MTCCOMCOM-2026-000001"
+    assert world.issue(clerk, request_id) == "PRM-MTCCOMCOM-2026-000001"

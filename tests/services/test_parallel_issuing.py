@@ -31,7 +31,8 @@ def _issue(url: str, pki_dir: str, request_id: str, queue: Any) -> None:
     app = build(settings, clock=fakes.SteppingClock(later))
     clerk = app.users.acting_as(CLERK)
     try:
-        queue.put((request_id, app.requests.issue(clerk, request_id)))
+        decision = app.requests.decision_example("telecom-license", "issue")
+        queue.put((request_id, app.requests.issue(clerk, request_id, decision)))
     except DocgenError as error:
         queue.put((request_id, f"refused: {error.code}"))
     app.engine.dispose()
@@ -67,4 +68,7 @@ def test_the_same_request_issued_twice_at_once_yields_one_document(real_world: W
     assert outcomes[0] == "LIC-MTCCOMCOM-2026-000001"
     assert outcomes[1].startswith("refused:")
     shown = real_world.app.queries.show(real_world["dala"], request_id)
-    assert shown["state"] == "issued" and len(shown["documents"]) == 1
+    assert shown["state"] == "issued" and [d["kind"] for d in shown["documents"]] == [
+        "license",
+        "license-annex",
+    ]

@@ -56,7 +56,7 @@ def test_history_cut_short_is_named_and_the_request_cannot_be_issued_again(sql_w
     found = kinds(sql_world)
     assert "row-altered" in found and "counter" in found  # the seal, and the license number's gap
     with pytest.raises(DomainRefusal) as caught:
-        sql_world.app.requests.issue(sql_world[CLERK], request_id)
+        sql_world.issue(sql_world[CLERK], request_id)
     assert caught.value.reason == "broken-history"
     assert number == "LIC-MTCCOMCOM-2026-000001"
 

@@ -126,12 +126,24 @@ class World:
         """A license issued on a portal request: (request id, license number)."""
         request_id = self.registered(login, service, holder)
         clerk = f"clerk-{self.catalog.get(service).provider_code}"
-        number = self.app.requests.issue(self[clerk], request_id)
+        number = self.issue(clerk, request_id)
         assert number
         return request_id, number
 
 
 def people() -> list[User]:
+    def decision(self, request_id: str) -> dict[str, Any] | None:
+        """The service's example decision for the request's action (None where issuing takes none)."""
+        with self.app.requests.uow(write=False) as uow:
+            record = uow.requests.get(request_id)
+        assert record is not None
+        return self.app.requests.decision_example(record.service, record.action) or None
+
+    def issue(self, clerk: User | str, request_id: str) -> str | None:
+        """Issue as ``clerk`` (a login or a user) with the example decision of the request's service."""
+        user = self[clerk] if isinstance(clerk, str) else clerk
+        return self.app.requests.issue(user, request_id, self.decision(request_id))
+
     """One user of every role, and a second of some, to try one against the other."""
     catalog = fakes.catalog()
     users = [

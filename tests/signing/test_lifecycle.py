@@ -346,13 +346,13 @@ def test_issuing_with_an_unregistered_officials_certificate_is_refused_and_consu
         request_id = world.registered()
         clerk = world[f"clerk-{code}"]
         with pytest.raises(SignerCertificateRefused):
-            world.app.requests.issue(clerk, request_id)
+            world.issue(clerk, request_id)
         with world.app.requests.uow(write=False) as uow:
             assert not [key for key, value in uow.counters.values().items() if key[2] == "license" and value]
             assert uow.documents.for_request(request_id) == []
         copy.provider_path(code).write_bytes(registered)
         world.app.requests.issuer.signers.providers._signers.clear()  # type: ignore[attr-defined]  # key reloaded
-        number = world.app.requests.issue(clerk, request_id)
+        number = world.issue(clerk, request_id)
         assert number is not None and number.endswith("-000001"), number
         assert world.app.audit.verify() == []
 
