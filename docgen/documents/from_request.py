@@ -92,7 +92,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -350,6 +349,11 @@ def _provider_detail(context: _Context, name: str) -> Any:
 
 
 # -- the kinds ---------------------------------------------------------------------------------------
+def _license_form(service: Service) -> str:
+    """Whose license form the service prints: its seed's (``[license_form] seed`` in forms/), else 002's."""
+    return str((service.raw.get("license_form") or {}).get("seed", "002"))
+
+
 def _license(context: _Context) -> dict[str, Any]:
     decision = _decision(context)
     return {
@@ -360,6 +364,7 @@ def _license(context: _Context) -> dict[str, Any]:
         "activity": _activity(decision, context.service),
         "special_conditions": _special_conditions(decision),
         "licensor": _licensor(context),
+        "form": _license_form(context.service),
     }
 
 
@@ -462,16 +467,17 @@ def _option(context: _Context, name: str) -> Text:
 
 
 def _media_certificate(context: _Context) -> dict[str, Any]:
-    languages = [
-        _both(part.strip()) for part in re.split(r"[,;]", str(context.required("languages"))) if part.strip()
-    ]
+    # Country, languages and periodicity are the service's bilingual options (forms/): each
+    # column prints its own language's label. The outlet's and the owner's names are proper
+    # names filed once and printed as filed in both columns.
+    context.required("languages")
     outlet: dict[str, Any] = {
         "name": str(context.required("outlet_name")),
         "kind": context.required("media_kind"),
-        "country": _both(str(context.required("country"))),
+        "country": _option(context, "country"),
         "owner": _both(str(context.required("owner"))),
-        "languages": languages[:10],
-        "periodicity": _both(str(context.required("periodicity"))),
+        "languages": [_option(context, "languages")],
+        "periodicity": _option(context, "periodicity"),
     }
     if context.extra.get("website"):
         outlet["website"] = str(context.extra["website"])
@@ -488,7 +494,7 @@ def _media_certificate(context: _Context) -> dict[str, Any]:
         "issued_on": context.issued_on.isoformat(),
         "place": context.place,
         "outlet": outlet,
-        "territory": _both(str(territory)) if territory is not None else dict(REGION),
+        "territory": _option(context, "territory") if territory is not None else dict(REGION),
         "distributor": _party(context),
         "registrar": registrar,
         "signatory": context.signatory,
