@@ -34,13 +34,13 @@ ISSUED_ON = dt.date(2026, 11, 24)
 NUMBER = "DOC-TEST-2026-000007"
 EXPLANATION = {
     "kk": "Біліктілік талаптарына сәйкес келмейді.",
-    "annex_no": "001",
     "ru": "Не соответствует квалификационным требованиям.",
 }
 EXTRA: dict[str, Any] = {
     "explanation": EXPLANATION,
     "license_number": "LIC-TEST-2026-000001",
     "license_date": "2026-11-20",
+    "annex_no": "001",
 }
 
 
@@ -51,15 +51,15 @@ def _build(code: str, kind: str, **extra: Any) -> dict[str, Any]:
         service,
         dict(service.example),
         number=NUMBER,
-def _decision(service: Service, action: str | None = None) -> dict[str, Any]:
-    """The service's example decision for its example request's action, as the issuing step gives it."""
-    return resolve(service, decision_example(service, action or service.example["action"]))
-
-
         issued_on=ISSUED_ON,
         signer=SIGNER,
         extra=EXTRA | {"grounds": [service.refusal_grounds[0].code], "decision": _decision(service)} | extra,
     )
+
+
+def _decision(service: Service, action: str | None = None) -> dict[str, Any]:
+    """The service's example decision for its example request's action, as the issuing step gives it."""
+    return resolve(service, decision_example(service, action or service.example["action"]))
 
 
 def _party_of(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -209,8 +209,8 @@ def test_the_cotton_annex_lists_the_warehouse_the_decision_names() -> None:
         item["address"]["kk"]
         == CATALOG.get("cotton-warehouse-license").example["fields"]["warehouse_address"]
     )
-
     assert item["address"]["ru"].startswith("Алматинская область, Илийский район")
+
 
 @pytest.mark.parametrize(
     ("code", "kind"),

@@ -130,8 +130,6 @@ class World:
         assert number
         return request_id, number
 
-
-def people() -> list[User]:
     def decision(self, request_id: str) -> dict[str, Any] | None:
         """The service's example decision for the request's action (None where issuing takes none)."""
         with self.app.requests.uow(write=False) as uow:
@@ -144,6 +142,8 @@ def people() -> list[User]:
         user = self[clerk] if isinstance(clerk, str) else clerk
         return self.app.requests.issue(user, request_id, self.decision(request_id))
 
+
+def people() -> list[User]:
     """One user of every role, and a second of some, to try one against the other."""
     catalog = fakes.catalog()
     users = [
