@@ -81,11 +81,10 @@ Placeholders
     Where a schema requires a value the request does not carry and ``extra``
     does not give, the value is a visible placeholder, never a plausible
     invention, and a warning is logged naming the field: a dash ``—`` for
-    text (an authority's address and phone, an equipment model, a device's
-    frequencies), :data:`PLACEHOLDER_BIN` for an unknown authority BIN,
-    :data:`PLACEHOLDER_ANGLE` for site coordinates and
-    :data:`PLACEHOLDER_BAND` for frequencies that cannot be read from the
-    request (a radio-device request names none).
+    text (an authority's address and phone), :data:`PLACEHOLDER_BIN` for an
+    unknown authority BIN. What the clerk decides (activity, sub-types,
+    objects, frequencies, sites, equipment, numbering resources) is never a
+    placeholder: without a decision those kinds are refused (``decision``).
 """
 
 from __future__ import annotations
@@ -103,8 +102,6 @@ from docgen.errors import DocgenError, InvalidData, MissingField, UnknownKind
 
 __all__ = [
     "PERMIT_CONDITIONS",
-    "PLACEHOLDER_ANGLE",
-    "PLACEHOLDER_BAND",
     "PLACEHOLDER_BIN",
     "Signer",
     "document_data",
@@ -119,10 +116,6 @@ REGION: Text = {"kk": "облыс аумағы", "ru": "территория о�
 DASH = "—"
 #: An all-zero BIN that still passes the check digit (registered "January 2000"): plainly not real.
 PLACEHOLDER_BIN = "000100000004"
-#: Coordinates the request does not carry: 0°00′00″ (far from Kazakhstan, so plainly not real).
-PLACEHOLDER_ANGLE = "0°00′00″"
-#: A band the request does not name.
-PLACEHOLDER_BAND: dict[str, str] = {"from": "0", "unit": "mhz"}
 
 PERMIT_TYPES = {"radio-spectrum-permit": "radio-spectrum", "radio-device-permit": "radio-device"}
 
