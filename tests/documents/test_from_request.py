@@ -294,8 +294,11 @@ def test_the_media_certificate_maps_the_outlet() -> None:
     fields = CATALOG.get("foreign-media-registration").example["fields"]
     assert data["outlet"]["name"] == fields["outlet_name"]
     assert data["outlet"]["kind"] == "print"
-    assert data["outlet"]["languages"] == [{"kk": "орыс тілі", "ru": "орыс тілі"}]
-    assert data["territory"] == {"kk": "Маңғыстау облысы", "ru": "Маңғыстау облысы"}
+    # each column in its own words: the options' kk and ru labels, not one filed text copied twice
+    assert data["outlet"]["languages"] == [{"kk": "орыс тілі", "ru": "русский язык"}]
+    assert data["outlet"]["country"] == {"kk": "Ресей Федерациясы", "ru": "Российская Федерация"}
+    assert data["outlet"]["periodicity"] == {"kk": "айына бір рет", "ru": "один раз в месяц"}
+    assert data["territory"] == {"kk": "Маңғыстау облысы", "ru": "Мангистауская область"}
     assert data["registrar"] == {"name": CATALOG.get("foreign-media-registration").provider}
 
 
