@@ -232,7 +232,8 @@ def request_grounds(service: str, as_json: bool) -> None:
         echo_json(grounds)
         return
     for ground in grounds:
-        click.echo(f"{ground['code']}  ({ground['paragraph']['kk']} / {ground['paragraph']['ru']})")
+        only = f"  [{', '.join(ground['channels'])}]" if ground["channels"] else ""
+        click.echo(f"{ground['code']}  ({ground['paragraph']['kk']} / {ground['paragraph']['ru']}){only}")
         click.echo(f"  kk: {ground['kk']}")
         click.echo(f"  ru: {ground['ru']}")
 

@@ -123,9 +123,11 @@ class RefusalGround:
     paragraph: dict[str, str]
     kk: str
     ru: str
+    channels: tuple[str, ...] = ()
+    """The channels whose requests the ground applies to (the seed's diagram it comes from); empty: all."""
 
-    def text(self, lang: str) -> str:
-        return self.kk if lang == "kk" else self.ru
+    def applies_to(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels
 
 
 def _refusal_grounds(raw: Any, where: str) -> tuple[RefusalGround, ...]:
@@ -138,7 +140,13 @@ def _refusal_grounds(raw: Any, where: str) -> tuple[RefusalGround, ...]:
             raise CatalogError(f"{where}: refusal_grounds: {code!r} twice")
         text = _text({k: item[k] for k in ("kk", "ru") if item.get(k)}, f"{where}: refusal ground {code}")
         paragraph = _text(item.get("paragraph"), f"{where}: refusal ground {code}: paragraph")
-        grounds.append(RefusalGround(code=code, paragraph=paragraph, kk=text["kk"], ru=text["ru"]))
+        channels = tuple(str(channel) for channel in item.get("channels", ()))
+        unknown = [channel for channel in channels if channel not in CHANNELS]
+        if unknown:
+            raise CatalogError(f"{where}: refusal ground {code}: unknown channel {unknown[0]!r}")
+        grounds.append(
+            RefusalGround(code=code, paragraph=paragraph, kk=text["kk"], ru=text["ru"], channels=channels)
+        )
     return tuple(grounds)
 
 

@@ -109,9 +109,16 @@ class RequestService:
         return intake_example(service_of(self.catalog, service_code))
 
     def refusal_grounds(self, service_code: str) -> list[dict[str, Any]]:
-        """The grounds a clerk may cite in SERVICE's reasoned refusal: code, paragraph, kk and ru."""
+        """The grounds a clerk may cite in SERVICE's reasoned refusal: code, paragraph, kk and ru, and
+        the channels a ground is limited to (empty: every channel)."""
         return [
-            {"code": g.code, "paragraph": dict(g.paragraph), "kk": g.kk, "ru": g.ru}
+            {
+                "code": g.code,
+                "paragraph": dict(g.paragraph),
+                "kk": g.kk,
+                "ru": g.ru,
+                "channels": list(g.channels),
+            }
             for g in service_of(self.catalog, service_code).refusal_grounds
         ]
 
@@ -558,7 +565,7 @@ class RequestService:
             step = self._step(uow, user, request_id)
             clerk = step.actor
             service = service_of(self.catalog, step.request.service)
-            codes = _grounds(service, grounds)
+            codes = _grounds(service, step.request.channel, grounds)
             details: dict[str, Any] = {"grounds": codes, "reason": ", ".join(codes)}
             if text is not None:
                 details["explanation"] = text
@@ -657,21 +664,20 @@ def signed_payload(request: Request, data: dict[str, Any]) -> bytes:
     )
 
 
-def _grounds(service: Service, grounds: Any) -> list[str]:
-    """The cited ground codes, each one of the service's (in the order given, once each); none, or an
-    unknown one, is refused naming the service's grounds."""
-    known = ", ".join(ground.code for ground in service.refusal_grounds) or "—"
+def _grounds(service: Service, channel: str, grounds: Any) -> list[str]:
+    """The cited ground codes, each one of the service's grounds for a request on ``channel`` (in the
+    order given, once each); none, or any other, is refused naming the ones that may be cited."""
+    valid = [ground.code for ground in service.refusal_grounds if ground.applies_to(channel)]
+    known = ", ".join(valid) or "—"
     codes = [grounds] if isinstance(grounds, str) else list(grounds or ())
     if not codes:
         raise RefusalGroundMissing(service=service.code, known=known)
     chosen: list[str] = []
-    for code in codes:
-        try:
-            service.refusal_ground(str(code))
-        except KeyError:
-            raise UnknownRefusalGround(service=service.code, ground=str(code), known=known) from None
+    for code in map(str, codes):
+        if code not in valid:
+            raise UnknownRefusalGround(service=service.code, ground=code, known=known)
         if code not in chosen:
-            chosen.append(str(code))
+            chosen.append(code)
     return chosen
 
 

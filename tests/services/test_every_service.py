@@ -100,7 +100,7 @@ def test_qualification_not_met_is_a_reasoned_refusal_document(
         "kk": "Біліктілік талаптарына сәйкес келмейді",
         "ru": "Не соответствует квалификационным требованиям",
     }
-    ground = CATALOG.get(code).refusal_grounds[0]
+    ground = next(g for g in CATALOG.get(code).refusal_grounds if g.applies_to(channel))
     number = real_world.app.requests.refuse(_clerk(real_world, code), request_id, [ground.code], explanation)
     shown = real_world.app.queries.show(real_world[login], request_id)
     assert shown["outcome"]["code"] == "qualification-not-met"

@@ -16,6 +16,7 @@ from docgen.domain.catalog import Catalog, Service
 from docgen.errors import InvalidData, RefusalGroundMissing, UnknownRefusalGround
 from tests.conftest import pdf_text
 from tests.services.test_attacks import refused
+from tests.services.test_every_service import PORTAL_APPLICANT
 from tests.services.world import World
 
 CATALOG = Catalog.load(PROJECT_ROOT / "forms")
@@ -143,20 +144,40 @@ def _registered_on(world: World, request_id: str) -> Any:
     return record.registered_on
 
 
+def test_a_ground_of_another_channel_is_not_citable(world: World) -> None:
+    # Seed 003: the documents the centre's operator passed on (item 8.10) are a centre request's ground.
+    service = CATALOG.get("archaeology-license")
+    assert service.refusal_ground("submitted-documents-violations").channels == ("centre",)
+    applicant = world.example("archaeology-license")["applicant"] | PORTAL_APPLICANT
+    applicant.pop("iin", None)
+    request_id = world.registered(service="archaeology-license", applicant=applicant)
+    clerk = world[f"clerk-{service.provider_code}"]
+    error = refused(
+        world,
+        UnknownRefusalGround,
+        lambda: world.app.requests.refuse(clerk, request_id, ["submitted-documents-violations"]),
+    )
+    for lang in ("kk", "ru"):  # named once, as the bad ground, and not among the valid ones
+        assert "applicant-data-violations" in error.message(lang)
+        assert error.message(lang).count("submitted-documents-violations") == 1
+    assert world.app.requests.refuse(clerk, request_id, ["applicant-data-violations"])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("service", "chosen"),
+    ("service", "channel", "chosen"),
     [
-        ("telecom-license", ["qualification-mismatch"]),
-        ("archaeology-license", ["submitted-documents-violations", "applicant-data-violations"]),
+        ("telecom-license", "portal", ["qualification-mismatch"]),
+        ("archaeology-license", "portal", ["applicant-data-violations"]),
+        ("archaeology-license", "centre", ["submitted-documents-violations"]),
     ],
 )
 def test_the_issued_refusal_cites_the_chosen_grounds_in_the_seeds_sentence(
-    real_world: World, service: str, chosen: list[str]
+    real_world: World, service: str, channel: str, chosen: list[str]
 ) -> None:
     from tests.services.test_every_service import _clerk, _to_registered
 
-    request_id, login = _to_registered(real_world, service, "portal")
+    request_id, login = _to_registered(real_world, service, channel)
     explanation = {"kk": "Мамандардың дипломдары ұсынылмаған.", "ru": "Дипломы специалистов не представлены."}
     number = real_world.app.requests.refuse(_clerk(real_world, service), request_id, chosen, explanation)
     shown = real_world.app.queries.show(real_world[login], request_id)
