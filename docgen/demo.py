@@ -42,11 +42,11 @@ class DemoUser:
 
 
 def demo_users(catalog: Catalog) -> list[DemoUser]:
-    """A clerk per provider, a centre operator, an administrator, and the two applicants whose keys
-    the demo PKI holds (an individual, and an organisation with its head)."""
+    """A clerk per provider, a centre operator, an administrator, and the applicants whose keys the
+    demo PKI holds (an individual, and two organisations with their heads)."""
     users = [
-        DemoUser(f"clerk-{code}", "clerk", f"{names['ru']}: сотрудник", provider=code)
-        for code, names in catalog.providers().items()
+        DemoUser(f"clerk-{code}", "clerk", f"{provider.name['ru']}: сотрудник", provider=code)
+        for code, provider in catalog.providers().items()
     ]
     users += [
         DemoUser("operator-astana", "operator", "ХҚКО операторы / Оператор ЦОН (Астана)", centre="astana"),
@@ -56,8 +56,15 @@ def demo_users(catalog: Catalog) -> list[DemoUser]:
             "120340001230",
             "applicant",
             "Есенгалиев Нұрлан Серікұлы («Дала Телеком» ЖШС)",
-            iin="850715400337",
+            iin="850715300330",
             bin="120340001230",
+        ),
+        DemoUser(
+            "130540013570",
+            "applicant",
+            "Жұбанышев Асқар Болатұлы («Ақжайық Кабель ТВ» ЖШС)",
+            iin="790411300621",
+            bin="130540013570",
         ),
     ]
     # The operator and the local body's officer sign the requests they enter with their own key, which

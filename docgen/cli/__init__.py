@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli import admin, archive, deadlines, registry, render, request_signature, requests, signing
+from docgen.cli import admin, archive, deadlines, lint, registry, render, request_signature, requests, signing
 
 __all__ = ["main"]
 
@@ -39,6 +39,8 @@ _COMMANDS: tuple[click.Command, ...] = (
     render.gallery,
     # the decision deadline of a service's action
     deadlines.deadline_command,
+    # the catalog's provider requisites against what the documents print
+    lint.lint_command,
     # the provider's signature on documents
     signing.pki,
     signing.sign_command,

@@ -37,9 +37,9 @@ license, license-annex
 
 refusal
     ``authority`` <- the provider; its address, BIN and phone from
-    ``extra["authority"]`` or the definition's ``[provider]`` table
-    (``address = {kk, ru}``, ``bin``, ``phone``), else placeholders (see
-    below); ``applicant`` <- the applicant's name; ``request`` <- the request's
+    ``extra["authority"]``, else the catalog's provider (``forms/providers.toml``);
+    a requisite neither gives is refused (``MissingField`` ``provider.<name>``),
+    never a placeholder; ``applicant`` <- the applicant's name; ``request`` <- the request's
     ``number`` and its registration date (``extra["registered_on"]``, else the
     request's ``registered_on``, else ``filed_on``); ``grounds`` <- the codes in
     ``extra["grounds"]`` (required, at least one), each resolved to the
@@ -54,7 +54,8 @@ media-certificate
     ``territory`` <- the ``territory`` field, else "облыс аумағы" /
     "территория области" (the service's own scope: its title says the
     region); ``distributor`` <- the applicant; ``registrar`` <- the provider
-    (address and phone as for ``refusal``, left out when unknown).
+    (address and phone as for ``refusal``, left out when the provider has none:
+    ``docgen lint`` names them).
 
 permit
     From the clerk's decision, ``extra["decision"]`` (required):
@@ -80,9 +81,10 @@ numbering-order
 Placeholders
     Where a schema requires a value the request does not carry and ``extra``
     does not give, the value is a visible placeholder, never a plausible
-    invention, and a warning is logged naming the field: a dash ``—`` for
-    text (an authority's address and phone), :data:`PLACEHOLDER_BIN` for an
-    unknown authority BIN. What the clerk decides (activity, sub-types,
+    invention, and a warning is logged naming the field. The provider's
+    requisites (address, BIN, phone, the city printed as ``place``) are never
+    placeholders: they come from the catalog, and a document that needs one the
+    provider lacks is refused. What the clerk decides (activity, sub-types,
     objects, frequencies, sites, equipment, numbering resources) is never a
     placeholder: without a decision those kinds are refused (``decision``).
 """
@@ -102,7 +104,6 @@ from docgen.errors import DocgenError, InvalidData, MissingField, UnknownKind
 
 __all__ = [
     "PERMIT_CONDITIONS",
-    "PLACEHOLDER_BIN",
     "Signer",
     "document_data",
 ]
@@ -113,9 +114,6 @@ Text = dict[str, str]
 
 NO_SPECIAL_CONDITIONS: Text = {"kk": "Ерекше шарттар жоқ.", "ru": "Особых условий нет."}
 REGION: Text = {"kk": "облыс аумағы", "ru": "территория области"}
-DASH = "—"
-#: An all-zero BIN that still passes the check digit (registered "January 2000"): plainly not real.
-PLACEHOLDER_BIN = "000100000004"
 
 PERMIT_TYPES = {"radio-spectrum-permit": "radio-spectrum", "radio-device-permit": "radio-device"}
 
@@ -266,11 +264,14 @@ class _Context:
 
     @property
     def place(self) -> Text:
+        """The place of issue: the provider's city (forms/providers.toml), never a placeholder."""
+        if not self.signer.city:
+            raise MissingField(kind=self.kind, field="provider.city")
         return _text(self.signer.city)
 
     @property
     def provider(self) -> Text:
-        return dict(self.service.provider)
+        return dict(self.service.provider.name)
 
     @property
     def signatory(self) -> dict[str, Any]:
@@ -333,12 +334,16 @@ def _licensor(context: _Context) -> dict[str, Any]:
     return {"name": context.provider, "head": context.signer.name}
 
 
-def _provider_detail(context: _Context, name: str) -> Any:
-    """The provider's address, BIN or phone from ``extra["authority"]`` or the definition."""
+def _provider_detail(context: _Context, name: str, *, required: bool = True) -> Any:
+    """The provider's address, BIN or phone from ``extra["authority"]``, else the catalog's provider;
+    ``None`` when neither gives it and it is not ``required``, refused when it is."""
     given = context.extra.get("authority") or {}
     if given.get(name):
         return given[name]
-    return (context.service.raw.get("provider") or {}).get(name) or None
+    value = getattr(context.service.provider, name, None)
+    if not value and required:
+        raise MissingField(kind=context.kind, field=f"provider.{name}")
+    return value or None
 
 
 # -- the kinds ---------------------------------------------------------------------------------------
@@ -398,17 +403,14 @@ def _refusal(context: _Context) -> dict[str, Any]:
     address = _provider_detail(context, "address")
     bin_ = _provider_detail(context, "bin")
     phone = _provider_detail(context, "phone")
-    why = "the service definition names no provider requisites and extra['authority'] gives none"
     data: dict[str, Any] = {
         "number": context.number,
         "issued_on": context.issued_on.isoformat(),
         "authority": {
             "name": context.provider,
-            "address": _text(address)
-            if address
-            else context.placeholder("authority.address", _both(DASH), why),
-            "bin": str(bin_) if bin_ else context.placeholder("authority.bin", PLACEHOLDER_BIN, why),
-            "phone": str(phone) if phone else context.placeholder("authority.phone", DASH, why),
+            "address": _text(address),
+            "bin": str(bin_),
+            "phone": str(phone),
         },
         "applicant": {"name": _both(str(context.applicant["name"]))},
         "request": {"number": str(request_number), "registered_on": _date(registered_on)},
@@ -476,8 +478,8 @@ def _media_certificate(context: _Context) -> dict[str, Any]:
         outlet["website"] = str(context.extra["website"])
     territory = context.field("territory")
     registrar: dict[str, Any] = {"name": context.provider}
-    address = _provider_detail(context, "address")
-    phone = _provider_detail(context, "phone")
+    address = _provider_detail(context, "address", required=False)
+    phone = _provider_detail(context, "phone", required=False)
     if address:
         registrar["address"] = _text(address)
     if phone:

@@ -4,6 +4,11 @@ Adding a service is adding a file. A definition names the service in both
 languages, its provider and legal basis, the fields of its request form with
 their types, and the documents to attach; the render core turns it into the
 request form's schema and rows, and the survey's heading.
+
+Providers have one home, ``forms/providers.toml``: per provider code its full
+name, address, city (the place of issue), telephone and BIN in kk and ru, and
+which of those values are still to be confirmed (the seeds are silent on
+them). A service's ``[provider]`` table names only the code.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ __all__ = [
     "CHANNELS",
     "FIELD_TYPES",
     "PAYMENT_ORDERS",
+    "PROVIDERS_FILE",
+    "PROVIDER_FIELDS",
     "Action",
     "Attachment",
     "Catalog",
     "CatalogError",
     "Field",
     "Payment",
+    "Provider",
     "RefusalGround",
     "Service",
     "Survey",
@@ -35,6 +43,10 @@ CHANNELS = ("portal", "provider", "centre", "local-body")
 #: When the applicant pays: never, before the provider reviews, or after the qualification check.
 PAYMENT_ORDERS = ("none", "before-review", "after-review")
 DAY_KINDS = ("working", "calendar")
+#: The file, in the forms folder, that holds every provider's requisites (not a service).
+PROVIDERS_FILE = "providers.toml"
+#: A provider's requisites, as named in ``providers.toml`` and in ``to_confirm``.
+PROVIDER_FIELDS = ("name", "address", "city", "phone", "bin")
 
 #: Field types a definition may use, and the JSON Schema each becomes.
 FIELD_TYPES: dict[str, dict[str, Any]] = {
@@ -60,6 +72,58 @@ def _text(raw: Any, where: str) -> dict[str, str]:
     if not isinstance(raw, Mapping) or not {"kk", "ru"} <= raw.keys():
         raise CatalogError(f"{where}: needs both 'kk' and 'ru' text")
     return {"kk": str(raw["kk"]), "ru": str(raw["ru"])}
+
+
+@dataclass(frozen=True)
+class Provider:
+    """The body that provides a service, with the requisites its documents print.
+
+    ``address`` and ``city`` are ``{"kk", "ru"}`` texts (``city`` is the place
+    of issue: "Астана қаласы" / "город Астана"); ``phone`` and ``bin`` are one
+    string for both languages. A requisite no source gives is ``None``;
+    ``to_confirm`` names the ones given but not taken from a seed.
+    """
+
+    code: str
+    name: dict[str, str]
+    address: dict[str, str] | None = None
+    city: dict[str, str] | None = None
+    phone: str | None = None
+    bin: str | None = None
+    to_confirm: tuple[str, ...] = ()
+
+    def __getitem__(self, lang: str) -> str:
+        """The name in ``lang`` (``provider["kk"]``, as callers read a provider when it was a name)."""
+        return self.name[lang]
+
+    def missing(self) -> tuple[str, ...]:
+        """The requisites this provider has no value for."""
+        return tuple(name for name in PROVIDER_FIELDS if getattr(self, name) in (None, ""))
+
+    @classmethod
+    def from_mapping(cls, code: str, raw: Mapping[str, Any], where: str) -> Provider:
+        name = raw.get("name", raw if {"kk", "ru"} <= raw.keys() else None)
+        if name is None:
+            raise CatalogError(f"{where}: provider {code!r} needs a name in kk and ru")
+        to_confirm = tuple(str(item) for item in raw.get("to_confirm", ()))
+        unknown = [item for item in to_confirm if item not in PROVIDER_FIELDS]
+        if unknown:
+            raise CatalogError(
+                f"{where}: provider {code!r}: to_confirm names {unknown[0]!r} "
+                f"(known: {', '.join(PROVIDER_FIELDS)})"
+            )
+        bin_ = str(raw["bin"]) if raw.get("bin") else None
+        if bin_ is not None and (len(bin_) != 12 or not bin_.isdigit()):
+            raise CatalogError(f"{where}: provider {code!r}: bin must be 12 digits")
+        return cls(
+            code=code,
+            name=_text(name, f"{where}: provider {code} name"),
+            address=_text(raw["address"], f"{where}: provider {code} address") if "address" in raw else None,
+            city=_text(raw["city"], f"{where}: provider {code} city") if "city" in raw else None,
+            phone=str(raw["phone"]) if raw.get("phone") else None,
+            bin=bin_,
+            to_confirm=to_confirm,
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +221,7 @@ class Service:
     code: str
     seed: str
     title: dict[str, str]
-    provider: dict[str, str]
+    provider: Provider
     provider_code: str
     legal_basis: dict[str, str]
     outputs: tuple[str, ...]
@@ -200,7 +264,12 @@ class Service:
         raise KeyError(code)
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any], where: str) -> Service:
+    def from_mapping(
+        cls, raw: Mapping[str, Any], where: str, providers: Mapping[str, Provider] | None = None
+    ) -> Service:
+        """The service ``raw`` defines. Its ``[provider]`` table names the provider's ``code``, found
+        in ``providers`` (the catalog's ``providers.toml``); a provider not there may be given in
+        the table itself (``kk`` and ``ru`` names: a definition that stands alone)."""
         try:
             fields = tuple(
                 _field(item, f"{where}: field {item.get('name')}") for item in raw.get("fields", [])
@@ -232,7 +301,7 @@ class Service:
                 code=str(raw["code"]),
                 seed=str(raw["seed"]),
                 title=_text(raw["title"], f"{where}: title"),
-                provider=_text(raw["provider"], f"{where}: provider"),
+                provider=_provider(raw["provider"], where, providers or {}),
                 provider_code=str(raw["provider"]["code"]),
                 legal_basis=_text(raw["legal_basis"], f"{where}: legal_basis"),
                 outputs=tuple(raw.get("outputs", ())),
@@ -244,6 +313,21 @@ class Service:
             )
         except KeyError as missing:
             raise CatalogError(f"{where}: missing key {missing}") from missing
+
+
+def _provider(raw: Mapping[str, Any], where: str, providers: Mapping[str, Provider]) -> Provider:
+    code = str(raw["code"])
+    inline = set(raw) - {"code"}
+    if code in providers:
+        if inline:
+            raise CatalogError(
+                f"{where}: provider {code!r} is defined in {PROVIDERS_FILE}: "
+                f"[provider] names only its code (drop {', '.join(sorted(inline))})"
+            )
+        return providers[code]
+    if not inline:
+        raise CatalogError(f"{where}: provider {code!r} is not in {PROVIDERS_FILE}")
+    return Provider.from_mapping(code, raw, where)
 
 
 def _action(name: str, raw: Mapping[str, Any], where: str) -> Action:
@@ -330,15 +414,12 @@ class Catalog:
 
     @classmethod
     def load(cls, folder: Path) -> Catalog:
+        providers = load_providers(folder / PROVIDERS_FILE)
         services: dict[str, Service] = {}
         for path in sorted(folder.glob("*.toml")):
-            if path.name in SHARED_FILES:
+            if path.name == PROVIDERS_FILE or path.name in SHARED_FILES:
                 continue
-            try:
-                raw = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as error:
-                raise CatalogError(f"{path.name}: {error}") from error
-            service = Service.from_mapping(raw, path.name)
+            service = Service.from_mapping(_read(path), path.name, providers)
             if service.code != path.stem:
                 raise CatalogError(f"{path.name}: code {service.code!r} differs from the file name")
             services[service.code] = service
@@ -355,8 +436,8 @@ class Catalog:
     def codes(self) -> list[str]:
         return list(self._services)
 
-    def providers(self) -> dict[str, dict[str, str]]:
-        """Provider code -> its name in kk and ru, one entry per provider."""
+    def providers(self) -> dict[str, Provider]:
+        """Provider code -> the provider, one entry per provider of a service."""
         return {service.provider_code: service.provider for service in self._services.values()}
 
     def get(self, code: str) -> Service:
@@ -365,3 +446,21 @@ class Catalog:
     def survey(self, seed: str) -> Survey | None:
         """The survey at the end of seed ``seed`` (``None`` when ``forms/`` has none)."""
         return self._surveys.get(seed)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{path.name}: {error}") from error
+
+
+def load_providers(path: Path) -> dict[str, Provider]:
+    """The providers of ``providers.toml`` (one table per code); none when the file is absent."""
+    if not path.exists():
+        return {}
+    return {
+        str(code): Provider.from_mapping(str(code), raw, path.name)
+        for code, raw in _read(path).items()
+        if isinstance(raw, Mapping)
+    }

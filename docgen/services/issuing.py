@@ -85,7 +85,7 @@ class Issuer:
             person = Signer(
                 name=official.name,
                 position=_split(official.position),
-                city={"kk": "Астана қаласы", "ru": "город Астана"},
+                city=service.provider.city or {},  # the place of issue: forms/providers.toml
             )
             data = document_data(
                 kind,

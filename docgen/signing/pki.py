@@ -24,8 +24,7 @@ Layout of a PKI folder::
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +33,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from docgen.domain.catalog import Provider
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -46,7 +47,6 @@ __all__ = [
     "Revocation",
     "Subject",
     "demo_applicants",
-    "demo_provider_bin",
     "short_organization_name",
 ]
 
@@ -440,14 +440,20 @@ def _key_usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
 
 
 def demo_applicants() -> list[Subject]:
-    """The applicants of the examples: an individual, and an organisation's head."""
+    """The applicants of the examples: an individual, and two organisations' heads."""
     return [
         Subject("Ахметов Данияр Серікұлы", iin="880501300124"),
         Subject(
             "Есенгалиев Нұрлан Серікұлы",
-            iin="850715400337",
+            iin="850715300330",
             bin="120340001230",
             organization="«Дала Телеком» ЖШС",
+        ),
+        Subject(
+            "Жұбанышев Асқар Болатұлы",
+            iin="790411300621",
+            bin="130540013570",
+            organization="«Ақжайық Кабель ТВ» ЖШС",
         ),
     ]
 
@@ -463,66 +469,78 @@ DEMO_STAFF: dict[str, Subject] = {
 }
 
 
-#: Demo authorised persons of each provider (name, position): development data.
-DEMO_SIGNERS: dict[str, tuple[str, str]] = {
+#: Demo authorised persons of each provider (name, position, IIN): development data. Each IIN's
+#: birth date and 7th digit (3: a man born in the 1900s, 4: a woman) agree with the person.
+DEMO_SIGNERS: dict[str, tuple[str, str, str]] = {
     "mtc-communications-committee": (
         "Әбенов Қайрат Үсенұлы",
         "Төрағаның орынбасары / Заместитель председателя",
+        "790228300518",
     ),
     "mtc-communications-inspectorate": (
         "Нұрланов Бауыржан Жанұлы",
         "Инспекция басшысы / Руководитель инспекции",
+        "810707300617",
     ),
-    "mci-culture-committee": ("Нұрланов Болат Серікұлы", "Төрағаның орынбасары / Заместитель председателя"),
-    "mci-information-committee": ("Сейітова Гүлнар Өмірқызы", "Төраға / Председатель"),
-    "almaty-region-agriculture": ("Тұрсынбеков Ерлан Маратұлы", "Басқарма басшысы / Руководитель управления"),
+    "mci-culture-committee": (
+        "Нұрланов Болат Серікұлы",
+        "Төрағаның орынбасары / Заместитель председателя",
+        "750909300324",
+    ),
+    "mci-information-committee": ("Сейітова Гүлнар Өмірқызы", "Төраға / Председатель", "820115400419"),
+    "almaty-region-agriculture": (
+        "Тұрсынбеков Ерлан Маратұлы",
+        "Басқарма басшысы / Руководитель управления",
+        "780312300156",
+    ),
     "mangystau-internal-policy": (
         "Есенғалиев Талғат Қайратұлы",
         "Басқарма басшысы / Руководитель управления",
+        "800621300211",
     ),
 }
-_DEMO_SIGNER_IINS = (
-    "780312300152",
-    "800621400215",
-    "750909300326",
-    "820115400418",
-    "790228300511",
-    "810707400612",
-)
 
 
-def demo_provider_bin(code: str) -> str:
-    """A deterministic, valid demo BIN for provider ``code`` (registered March 1999, a legal entity's
-    head office, five digits from the code's hash): development data, not a real organisation's."""
+def _other_signer_iin(index: int) -> str:
+    """The IIN of the signer of a provider :data:`DEMO_SIGNERS` does not name: a made-up man born
+    1 January 1970 (7th digit 3), a serial per provider, and its check digit."""
     from docgen.domain.identifiers import check_digit
 
-    seed = int.from_bytes(hashlib.sha256(code.encode()).digest()[:8], "big")
-    for step in range(100_000):
-        first = f"990340{(seed + step) % 100_000:05d}"
+    for serial in range(index * 10, index * 10 + 10):
+        first = f"70010130{serial % 1000:03d}"
         digit = check_digit(first)
         if digit is not None:
             return first + str(digit)
-    raise ValueError(code)  # pragma: no cover - a check digit fits most numbers
+    raise ValueError(index)  # pragma: no cover - a check digit fits most numbers
 
 
-def init_demo(folder: Path, providers: dict[str, dict[str, str]]) -> LocalPki:
-    """A complete development PKI: root, one signer per provider (its BIN in the subject's OU), demo
-    applicants, a TSA, and the signers' register (``signers.json``) naming the providers' signers."""
-    from docgen.domain.identifiers import with_check_digit
+def init_demo(folder: Path, providers: Mapping[str, Provider]) -> LocalPki:
+    """A complete development PKI: root, one signer per provider (the provider's BIN, from the
+    catalog, in the subject's OU and in the register), demo applicants, a TSA, and the signers'
+    register (``signers.json``) naming the providers' signers. A provider without a BIN is refused
+    (``ValueError``) before anything is written: its documents could not be verified."""
     from docgen.signing.signers import REGISTER_FILE, register_official
 
+    lacking = sorted(code for code, provider in providers.items() if not provider.bin)
+    if lacking:
+        raise ValueError(f"no BIN for provider(s) {', '.join(lacking)} in forms/providers.toml")
     pki = LocalPki.create(folder)
     (pki.folder / REGISTER_FILE).unlink(missing_ok=True)  # a new root: the old officials are gone
-    for index, (code, name) in enumerate(sorted(providers.items())):
-        person, position = DEMO_SIGNERS.get(
-            code, (f"Уәкілетті тұлға {code[:32]}", "Уәкілетті тұлға / Уполномоченное лицо")
+    for index, (code, provider) in enumerate(sorted(providers.items())):
+        name, position, iin = DEMO_SIGNERS.get(
+            code,
+            (
+                f"Уәкілетті тұлға {code[:32]}",
+                "Уәкілетті тұлға / Уполномоченное лицо",
+                _other_signer_iin(index),
+            ),
         )
-        iin = with_check_digit(_DEMO_SIGNER_IINS[index % len(_DEMO_SIGNER_IINS)][:11])
-        bin = demo_provider_bin(code)
-        full = " ".join(name["ru"].split())
+        bin = provider.bin
+        assert bin is not None
+        full = " ".join(provider.name["ru"].split())
         short = short_organization_name(full)
         subject = Subject(
-            person,
+            name,
             iin=iin,
             bin=bin,
             organization=short,

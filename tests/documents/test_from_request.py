@@ -11,7 +11,7 @@ import pytest
 from docgen.config import PROJECT_ROOT
 from docgen.documents import get_kind
 from docgen.documents.decisions import decision_example, resolve
-from docgen.documents.from_request import PLACEHOLDER_BIN, Signer, document_data
+from docgen.documents.from_request import Signer, document_data
 from docgen.documents.validation import validate
 from docgen.domain.catalog import Catalog, Service
 from docgen.errors import InvalidData, MissingField, UnknownKind
@@ -88,7 +88,7 @@ def test_every_output_of_every_service_is_valid_and_renders(code: str, kind: str
         identifier = "bin" if applicant["kind"] == "legal" else "iin"
         assert party[identifier] == applicant[identifier]
     provider = data.get("licensor", data.get("issuing_body", data.get("registrar", data.get("authority"))))
-    assert (provider["name"] if provider else data["issuer"]) == service.provider
+    assert (provider["name"] if provider else data["issuer"]) == service.provider.name
 
 
 @pytest.mark.parametrize("code", [service.code for service in CATALOG])
@@ -136,13 +136,20 @@ def test_a_refusal_needs_a_reason_and_the_request_number() -> None:
     assert caught.value.field == "request.number"
 
 
-def test_the_refusal_authority_takes_given_requisites_else_logs_its_placeholders(
+def test_the_refusal_authority_takes_the_catalog_providers_requisites_or_given_ones(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    provider = CATALOG.get("archaeology-license").provider
     with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
         data = _build("archaeology-license", "refusal")
-    assert data["authority"]["bin"] == PLACEHOLDER_BIN
-    assert all(field in caplog.text for field in ("authority.address", "authority.bin", "authority.phone"))
+    assert provider.address is not None and provider.bin is not None and provider.phone is not None
+    assert data["authority"] == {
+        "name": provider.name,
+        "address": provider.address,
+        "bin": provider.bin,
+        "phone": provider.phone,
+    }
+    assert caplog.text == ""
     authority = {
         "address": {"kk": "Астана қ., Орынбор к-сі, 8", "ru": "г. Астана, ул. Орынбор, 8"},
         "bin": "120340001230",
@@ -151,7 +158,7 @@ def test_the_refusal_authority_takes_given_requisites_else_logs_its_placeholders
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="docgen.documents.from_request"):
         data = _build("archaeology-license", "refusal", authority=authority)
-    assert data["authority"] == {"name": CATALOG.get("archaeology-license").provider} | authority
+    assert data["authority"] == {"name": provider.name} | authority
     assert caplog.text == ""
 
 
@@ -299,7 +306,8 @@ def test_the_media_certificate_maps_the_outlet() -> None:
     assert data["outlet"]["country"] == {"kk": "Ресей Федерациясы", "ru": "Российская Федерация"}
     assert data["outlet"]["periodicity"] == {"kk": "айына бір рет", "ru": "один раз в месяц"}
     assert data["territory"] == {"kk": "Маңғыстау облысы", "ru": "Мангистауская область"}
-    assert data["registrar"] == {"name": CATALOG.get("foreign-media-registration").provider}
+    provider = CATALOG.get("foreign-media-registration").provider
+    assert data["registrar"] == {"name": provider.name, "address": provider.address, "phone": provider.phone}
 
 
 def test_a_kind_the_service_does_not_output_is_refused() -> None:

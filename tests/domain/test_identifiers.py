@@ -2,15 +2,23 @@ import datetime as dt
 
 import pytest
 
-from docgen.domain.identifiers import birth_date, check_digit, is_valid_bin, is_valid_iin, with_check_digit
+from docgen.domain.identifiers import (
+    bin_structure,
+    birth_date,
+    check_digit,
+    iin_sex,
+    is_valid_bin,
+    is_valid_iin,
+    with_check_digit,
+)
 
 
-@pytest.mark.parametrize("number", ["880501300124", "850715400337", "991212400788"])
+@pytest.mark.parametrize("number", ["880501300124", "850715400337", "850715300330", "991212300783"])
 def test_real_looking_iins_pass(number: str) -> None:
     assert is_valid_iin(number)
 
 
-@pytest.mark.parametrize("number", ["120340001230", "071140004566", "150620400116"])
+@pytest.mark.parametrize("number", ["120340001230", "071140004566", "150640010117"])
 def test_bins_with_their_check_digit_pass(number: str) -> None:
     assert is_valid_bin(number)
 
@@ -109,8 +117,31 @@ def test_today_is_kazakhstans_by_default() -> None:
 
 
 def test_every_iin_the_project_ships_is_real() -> None:
-    from docgen.signing.pki import _DEMO_SIGNER_IINS
+    from docgen.signing.pki import DEMO_SIGNERS
 
-    shipped = ["880501300124", "850715400337", "920214450117", "900101300017", "991212400788"]
-    shipped += [with_check_digit(number[:11]) for number in _DEMO_SIGNER_IINS]
+    shipped = ["880501300124", "850715300330", "920214450117", "900101300017", "991212300783"]
+    shipped += [iin for _, _, iin in DEMO_SIGNERS.values()]
     assert all(is_valid_iin(number, TODAY) for number in shipped)
+
+
+def test_the_seventh_digit_gives_the_sex() -> None:
+    assert iin_sex("880501300124") == "male"
+    assert iin_sex("850715400337") == "female"
+    assert iin_sex("050101500012") == "male" and iin_sex("050101600012") == "female"
+    assert iin_sex("880501000124") is None
+
+
+def test_a_bins_fifth_and_sixth_digits_give_its_holder_and_unit() -> None:
+    assert bin_structure("120340001230") == ("resident legal entity", "head office")
+    assert bin_structure(with_check_digit("12035100123")) == ("non-resident legal entity", "branch")
+    assert bin_structure(with_check_digit("12036200123")) == (
+        "individual entrepreneur in joint form",
+        "representative office",
+    )
+
+
+def test_a_bin_whose_type_digit_means_nothing_has_no_structure() -> None:
+    assert is_valid_bin("150620400116")  # the check digit fits...
+    assert bin_structure("150620400116") is None  # ...but a 5th digit 2 is no holder type
+    assert bin_structure(with_check_digit("12034900123")) is None  # nor a 6th digit 9 a unit
+    assert bin_structure("120340001231") is None  # nor is a wrong check digit a BIN

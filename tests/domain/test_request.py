@@ -28,7 +28,7 @@ from docgen.domain.workflow import Workflow
 CATALOG = Catalog.load(PROJECT_ROOT / "forms")
 EVERY_CHANNEL = [(service.code, channel) for service in CATALOG for channel in service.channels]
 
-APPLICANT = Actor("applicant", "071140004566", "ТОО «Жетысу Радиосвязь»")
+APPLICANT = Actor("applicant", "090340007896", "ТОО «Жетысу Радиосвязь»")
 CLERK = Actor("clerk", "d.akhmetova", "Ахметова Динара Сериковна")
 OPERATOR = Actor("operator", "con-astana-17", "Нұрланов Ерлан")
 SYSTEM = Actor("system", "e-licensing")
@@ -114,7 +114,7 @@ def opened(code: str, channel: str, clock: Clock | None = None) -> tuple[Request
         request_id=f"{code}-{channel}-1",
         action=next(iter(service.actions)),
         channel=channel,
-        applicant={"kind": "legal", "bin": "071140004566", "name": "ТОО «Жетысу Радиосвязь»"},
+        applicant={"kind": "legal", "bin": "090340007896", "name": "ТОО «Жетысу Радиосвязь»"},
         actor=entrant(channel),
         at=clock(),
     )

@@ -8,7 +8,7 @@ from docgen.domain.users import InvalidUser, User
 
 
 def test_an_organisation_applicant_acts_for_its_bin_and_an_individual_for_their_iin() -> None:
-    head = User("120340001230", "applicant", "Есенгалиев Н.", iin="850715400337", bin="120340001230")
+    head = User("120340001230", "applicant", "Есенгалиев Н.", iin="850715300330", bin="120340001230")
     person = User("880501300124", "applicant", "Ахметов Д.", iin="880501300124")
     assert head.holder == "120340001230" and person.holder == "880501300124"
     assert head.actor().kind == "applicant" and person.actor().login == "880501300124"

@@ -23,7 +23,7 @@ from docgen.errors import (
     WrongLicense,
 )
 from tests import fakes
-from tests.services.world import COMPANY_BIN, FARM_BIN, PASSWORD, PERSON_IIN, World
+from tests.services.world import COMPANY_BIN, FARM_BIN, PASSWORD, PERSON_IIN, TV_BIN, World
 
 PDF = b"%PDF-1.7\n" + b"0" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
@@ -145,7 +145,7 @@ def test_a_reissue_cannot_name_another_licensees_license(any_world: World) -> No
 
 
 def test_a_duplicate_cannot_name_another_services_license(any_world: World) -> None:
-    _, tv_license = any_world.licensed("dala", "tv-radio-license", COMPANY_BIN)
+    _, tv_license = any_world.licensed("akzhaiyk", "tv-radio-license", TV_BIN)
     refused(
         any_world,
         WrongLicense,

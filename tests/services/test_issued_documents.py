@@ -97,7 +97,7 @@ def test_issuing_with_an_expired_provider_certificate_is_refused_and_consumes_no
     expired = LocalPki.create(tmp_path / "expired-pki")
     now = dt.datetime.now(dt.UTC)
     pair = expired.issue(
-        Subject("Әбенов Қайрат Үсенұлы", iin="780312300152"),
+        Subject("Әбенов Қайрат Үсенұлы", iin="790228300518"),
         not_before=now - dt.timedelta(days=400),
         not_after=now - dt.timedelta(days=1),
     )

@@ -269,8 +269,8 @@ def test_a_power_of_attorney_unknown_to_the_notary_system_is_refused(world: Worl
 
 
 def test_a_service_paid_after_review_is_approved_then_paid_then_issued(world: World) -> None:
-    request_id = world.registered("farm", "radio-spectrum-permit", "071140004566")
+    request_id = world.registered("radio", "radio-spectrum-permit", "090340007896")
     clerk = world["clerk-mtc-communications-committee"]
     assert world.issue(clerk, request_id) is None
-    assert world.pay("farm", request_id) == "paid"
+    assert world.pay("radio", request_id) == "paid"
     assert world.issue(clerk, request_id) == "PRM-MTCCOMCOM-2026-000001"

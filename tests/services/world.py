@@ -22,8 +22,10 @@ MONDAY = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
 
 PASSWORD = "correct horse"
 AUDIT_KEY = "the test audit key, not a secret"
-COMPANY_BIN = "120340001230"  # «Дала Телеком»: telecom, TV/radio, numbering examples
-FARM_BIN = "071140004566"  # the cotton-warehouse and radio-spectrum examples' company
+COMPANY_BIN = "120340001230"  # «Дала Телеком»: telecom and numbering examples
+FARM_BIN = "071140004566"  # «Іле Мақта Қоймасы»: the cotton-warehouse example's company
+RADIO_BIN = "090340007896"  # «Жетысу Радиосвязь»: the radio-spectrum example's company
+TV_BIN = "130540013570"  # «Ақжайық Кабель ТВ»: the TV and radio example's company
 PERSON_IIN = "880501300124"  # the radio-device example's individual
 #: The staff who sign what they enter with their own key: the test PKI holds keys for the first two
 #: (docgen.signing.pki.DEMO_STAFF); the Aktau operator has none.
@@ -151,8 +153,10 @@ def people() -> list[User]:
         for code in catalog.providers()
     ]
     users += [
-        User("dala", "applicant", "Есенгалиев Нұрлан Серікұлы", iin="850715400337", bin=COMPANY_BIN),
+        User("dala", "applicant", "Есенгалиев Нұрлан Серікұлы", iin="850715300330", bin=COMPANY_BIN),
         User("farm", "applicant", "Head of the farm", iin="920214450117", bin=FARM_BIN),
+        User("radio", "applicant", "Байжанов Арман Тлеубекович", iin="871102300453", bin=RADIO_BIN),
+        User("akzhaiyk", "applicant", "Жұбанышев Асқар Болатұлы", iin="790411300621", bin=TV_BIN),
         User("person", "applicant", "Ахметов Данияр Серікұлы", iin=PERSON_IIN),
         User(
             "operator-astana",

@@ -13,7 +13,7 @@ from docgen.signing.pki import LocalPki, Subject
 from docgen.signing.request_signature import MESSAGES, REASONS
 
 IIN = "880501300124"  # the demo individual applicant of the session PKI
-ORG_IIN, BIN = "850715400337", "120340001230"  # the demo organisation's head and the organisation
+ORG_IIN, BIN = "850715300330", "120340001230"  # the demo organisation's head and the organisation
 DATA = "Өтініш / Заявление №42".encode()
 
 

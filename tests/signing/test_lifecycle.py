@@ -364,7 +364,7 @@ def test_archive_timestamp_of_every_stored_document_keeps_verify_number_and_the_
     from tests.services.world import AUDIT_KEY
 
     with _world(pki.folder, renderer, tmp_path, tsa="local") as world:
-        numbers = [world.licensed()[1], world.licensed("dala", "tv-radio-license")[1]]
+        numbers = [world.licensed()[1], world.licensed("akzhaiyk", "tv-radio-license", "130540013570")[1]]
         originals = {}
         with world.app.requests.uow(write=False) as uow:
             for number in numbers:

@@ -40,7 +40,7 @@ from docgen.signing.request_signature import (
 )
 
 IIN = "880501300124"
-OTHER_IIN = "850715400337"
+OTHER_IIN = "850715300330"
 BIN = "120340001230"
 DATA = "Өтініш: байланыс саласындағы лицензия / Заявление на лицензию в области связи".encode()
 

@@ -17,17 +17,20 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from docgen.adapters.signing import ProviderSigners
-from docgen.config import SigningSettings
+from docgen.config import PROJECT_ROOT, SigningSettings
+from docgen.domain.catalog import Catalog
 from docgen.errors import PkiError, SignerCertificateRefused
 from docgen.rendering.core import Renderer
 from docgen.signing.pades import DocumentSigner, load_signer
-from docgen.signing.pki import DEMO_PASSWORD, LocalPki, Subject, demo_provider_bin
+from docgen.signing.pki import DEMO_PASSWORD, LocalPki, Subject
 from docgen.signing.signers import REGISTER_FILE, RegisteredOfficial, SignersRegister, load_register
 from docgen.signing.trust import validation_context
 from docgen.signing.verify import NO_REGISTER, verify_pdf
 from tests.conftest import example
 
 PROVIDER = "mtc-communications-committee"
+#: The provider's BIN, from the catalog (forms/providers.toml): what pki init writes.
+PROVIDER_BIN = Catalog.load(PROJECT_ROOT / "forms").providers()[PROVIDER].bin
 OTHER_PROVIDER = "mci-culture-committee"
 APPLICANT = "120340001230"
 DOCGEN = [sys.executable, "-m", "docgen.cli"]
@@ -71,7 +74,7 @@ def test_pki_init_writes_the_signers_register_with_each_providers_bin_and_offici
     register = load_register(pki.folder)
     assert register is not None and (pki.folder / REGISTER_FILE).is_file()
     entry = register.provider(PROVIDER)
-    assert entry is not None and entry.bin == demo_provider_bin(PROVIDER)
+    assert entry is not None and entry.bin == PROVIDER_BIN
     _, certificate, _ = pkcs12.load_key_and_certificates(
         pki.provider_path(PROVIDER).read_bytes(), DEMO_PASSWORD
     )
@@ -146,9 +149,7 @@ def test_a_license_signed_with_another_providers_key_is_unauthorized(unsigned: b
 def test_a_license_signed_with_an_unregistered_key_under_the_root_is_unauthorized(
     unsigned: bytes, pki: LocalPki, tmp_path: Path
 ) -> None:
-    rogue = pki.issue(
-        Subject("Әбенов Қайрат Үсенұлы", iin="780312300152", bin=demo_provider_bin(PROVIDER), title="Төраға")
-    )
+    rogue = pki.issue(Subject("Әбенов Қайрат Үсенұлы", iin="790228300518", bin=PROVIDER_BIN, title="Төраға"))
     key_file = pki.save(rogue, tmp_path / "rogue.p12")
     result = verify_pdf(signed_with(key_file, unsigned, pki), pki.folder, provider=PROVIDER)
     (signature,) = result.signatures
