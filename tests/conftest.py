@@ -19,6 +19,10 @@ from docgen.config import RenderSettings, load_settings
 from docgen.documents import get_kind
 from docgen.rendering.core import Renderer
 
+#: The five regulations the forms are taken from, kept in the repository (copied from the
+#: workplace's ``shared/seeds``) so that the tests quoting them run on any clone.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІәғқңөұүһі"
 

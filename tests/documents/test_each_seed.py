@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from docgen.rendering.core import Renderer
 from docgen.rendering.environment import russian_with
-from tests.conftest import example, pdf_text
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside the checkout")
+from tests.conftest import SEEDS, example, pdf_text
 
 
 def _unspace(line: str) -> str:

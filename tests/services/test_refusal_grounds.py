@@ -14,19 +14,16 @@ from docgen.config import PROJECT_ROOT
 from docgen.documents.locale import official_date
 from docgen.domain.catalog import Catalog, Service
 from docgen.errors import InvalidData, RefusalGroundMissing, UnknownRefusalGround
-from tests.conftest import pdf_text
+from tests.conftest import SEEDS, pdf_text
 from tests.services.test_attacks import refused
 from tests.services.test_every_service import PORTAL_APPLICANT
 from tests.services.world import World
 
 CATALOG = Catalog.load(PROJECT_ROOT / "forms")
-SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 CLERK = "clerk-mtc-communications-committee"
 
 
 def _seed(service: Service) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"the seeds are not here ({SEEDS})")
     (path,) = SEEDS.glob(f"{service.seed}_*.txt")
     return path.read_text(encoding="utf-8")
 
