@@ -78,10 +78,7 @@ def test_a_failure_while_signing_leaves_the_store_as_it_was(real_world: World) -
         real_world.issue(real_world[_clerk(real_world)], request_id)
     assert real_world.rows() == before
     issuer.signers = real
-    assert (
-        real_world.issue(real_world[_clerk(real_world)], request_id)
-        == "LIC-MTCCOMCOM-2026-000001"
-    )
+    assert real_world.issue(real_world[_clerk(real_world)], request_id) == "LIC-MTCCOMCOM-2026-000001"
 
 
 def test_issuing_with_an_expired_provider_certificate_is_refused_and_consumes_no_number(
@@ -113,10 +110,7 @@ def test_issuing_with_an_expired_provider_certificate_is_refused_and_consumes_no
         real_world.issue(real_world[_clerk(real_world)], request_id)
     assert real_world.rows() == before
     issuer.signers = real
-    assert (
-        real_world.issue(real_world[_clerk(real_world)], request_id)
-        == "LIC-MTCCOMCOM-2026-000001"
-    )
+    assert real_world.issue(real_world[_clerk(real_world)], request_id) == "LIC-MTCCOMCOM-2026-000001"
 
 
 def test_a_license_the_registry_knows_verifies_only_as_signed_by_its_providers_official(
