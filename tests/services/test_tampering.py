@@ -130,6 +130,7 @@ def test_a_request_deleted_whole_leaves_a_gap_the_audit_names(sql_world: World) 
         "DELETE FROM registry WHERE document_id IN (SELECT id FROM documents WHERE request_id = :id)",
         "DELETE FROM documents WHERE request_id = :id",
         "DELETE FROM history WHERE request_id = :id",
+        "DELETE FROM notifications WHERE request_id = :id",
         "DELETE FROM requests WHERE id = :id",
         id=first,
     )

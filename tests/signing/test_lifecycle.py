@@ -364,9 +364,11 @@ def test_archive_timestamp_of_every_stored_document_keeps_verify_number_and_the_
     from tests.services.world import AUDIT_KEY
 
     with _world(pki.folder, renderer, tmp_path, tsa="local") as world:
-        numbers = [world.licensed()[1], world.licensed("akzhaiyk", "tv-radio-license", "130540013570")[1]]
+        licenses = [world.licensed()[1], world.licensed("akzhaiyk", "tv-radio-license", "130540013570")[1]]
         originals = {}
         with world.app.requests.uow(write=False) as uow:
+            numbers = list(uow.documents.numbers())  # the licenses and their annexes
+            assert set(licenses) < set(numbers) and any(n.startswith("ANX-") for n in numbers)
             for number in numbers:
                 document = uow.documents.by_number(number)
                 assert document is not None
