@@ -82,10 +82,19 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
     assert shown["state"] == "issued" and shown["documents"][0]["number"] == number
     assert [document["kind"] for document in shown["documents"]] == ["license", "license-annex"]
 
-    pdf = tmp_path / "license.pdf"
-    run("request", "document", request_id, "--number", number, "--out", str(pdf), *company)
-    annex_pdf = tmp_path / "annex.pdf"  # the newest of the request's documents: the license's annex
-    run("request", "document", request_id, "--out", str(annex_pdf), *company)
+    pdf = tmp_path / "license.pdf"  # without --number: the license, not the annex issued after it
+    run("request", "document", request_id, "--out", str(pdf), *company)
+    annex_pdf = tmp_path / "annex.pdf"
+    run(
+        "request",
+        "document",
+        request_id,
+        "--number",
+        shown["documents"][1]["number"],
+        "--out",
+        str(annex_pdf),
+        *company,
+    )
     annex = subprocess.run(
         [*DOCGEN, "verify", str(annex_pdf), "--number", shown["documents"][1]["number"]],
         capture_output=True,

@@ -328,7 +328,9 @@ def _rows(rows: list[dict[str, Any]], as_json: bool) -> None:
 
 @request.command("document")
 @click.argument("request_id")
-@click.option("--number", help="Which of the request's documents (default: its newest).")
+@click.option(
+    "--number", help="Which of the request's documents (default: its newest, not counting license annexes)."
+)
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
 @click.option("--lang", type=LANG_CHOICE, default="kk+ru", show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
@@ -347,7 +349,8 @@ def request_document(request_id: str, number: str | None, fmt: str, lang: str, o
             documents = app.documents.list_for_request(who, request_id)
             if not documents:
                 raise DocumentNotFound(number="—")
-            chosen = documents[-1]["number"]
+            main = [item for item in documents if item["kind"] != "license-annex"] or documents
+            chosen = main[-1]["number"]  # the license, not the annex issued with it
         return app.documents.download(who, chosen, fmt, lang).content
 
     content = run(produce)
