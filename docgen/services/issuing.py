@@ -36,13 +36,23 @@ class Issuer:
         document and, for a license the service gives with an annex, the annex (its own ``ANX``
         number, ``annex_no`` 001, naming the license), both signed and stored. What the deciding
         history entry records: the document's entries (:meth:`issue`) and the annex's ``annex``
-        and ``annex_sha256``. A duplicate is the license's copy only."""
+        and ``annex_sha256``. A duplicate of a license is issued with a duplicate of each of its
+        annexes (``<annex number>-D<n>``, marked ТЕЛНҰСҚА / ДУБЛИКАТ); a reissue's new annex replaces
+        the old license's annexes (and their duplicates), as the new license replaces the old."""
         today = self.clock.today()
         resolved = resolve(service, decision)
         recorded: dict[str, Any] = self.issue(
             step, service, service.outputs[0], previous, today=today, decision=resolved
         )
-        if "license-annex" in service.outputs and step.request.action != "duplicate":
+        annexes = _annexes_of(step.uow, previous) if previous is not None else []
+        if step.request.action == "duplicate":
+            copies = [self.issue(step, service, "license-annex", annex, today=today) for annex in annexes]
+            if copies:
+                recorded |= {
+                    "annex": ", ".join(copy["document"] for copy in copies),
+                    "annex_sha256": ", ".join(copy["document_sha256"] for copy in copies),
+                }
+        elif "license-annex" in service.outputs:
             annex = self.issue(
                 step,
                 service,
@@ -55,6 +65,11 @@ class Issuer:
                 annex_no="001",
             )
             recorded |= {"annex": annex["document"], "annex_sha256": annex["document_sha256"]}
+            if step.request.action == "reissue":
+                now = self.clock.now()
+                for old in annexes:
+                    for replaced in (old, *step.uow.documents.duplicates_of(old.number)):
+                        step.uow.documents.set_status(replaced.id, "replaced", now)
         return recorded
 
     def issue(
@@ -126,3 +141,14 @@ class Issuer:
 def _split(position: str) -> dict[str, str]:
     kk, _, ru = position.partition(" / ")
     return {"kk": kk or position, "ru": ru or position}
+
+
+def _annexes_of(uow: Any, license: DocumentRecord) -> list[DocumentRecord]:
+    """The annexes issued with ``license`` (its request's ``license-annex`` documents naming it)."""
+    return [
+        document
+        for document in uow.documents.for_request(license.request_id)
+        if document.kind == "license-annex"
+        and not document.duplicate
+        and document.data.get("license", {}).get("number") == license.number
+    ]

@@ -302,3 +302,48 @@ def test_the_issued_device_permit_prints_frequencies_coordinates_and_models(real
     assert "Motorola DM4600" in text and "Motorola DP4400" in text and "807TRD5522" in text
     assert "453,1" in text and "Сухопутная подвижная служба" in text
     assert PLACEHOLDERS.search(text) is None
+
+
+def _clerk_filed(world: World, action: str, original: str) -> str:
+    clerk = world[_clerk("telecom-license")]
+    request_id = world.file(clerk.login, action=action, license_number=original)
+    world.app.requests.submit(clerk, request_id)
+    world.app.requests.record_receipt(clerk, request_id, f"QR-{action}")
+    world.app.requests.sign(clerk, request_id)
+    return request_id
+
+
+def test_a_duplicate_of_a_license_comes_with_a_duplicate_of_its_annex(world: World) -> None:
+    first, original = world.licensed()
+    (annex,) = [d for d in _documents(world, first) if d.kind == "license-annex"]
+    request_id = _clerk_filed(world, "duplicate", original)
+    assert world.app.requests.issue(world[_clerk("telecom-license")], request_id) == f"{original}-D1"
+    copy, annex_copy = _documents(world, request_id)
+    assert copy.duplicate and annex_copy.duplicate and annex_copy.kind == "license-annex"
+    assert annex_copy.number == f"{annex.number}-D1" and annex_copy.data["duplicate"] is True
+    assert annex_copy.data["license"] == annex.data["license"]  # the annex of the same license
+    assert _issue_entry(world, request_id).details["annex"] == annex_copy.number
+    assert world.app.audit.verify() == []
+
+
+def test_a_reissue_replaces_the_old_licenses_annex_and_its_duplicates(world: World) -> None:
+    first, original = world.licensed()
+    (old_annex,) = [d for d in _documents(world, first) if d.kind == "license-annex"]
+    world.app.requests.issue(world[_clerk("telecom-license")], _clerk_filed(world, "duplicate", original))
+    request_id = _clerk_filed(world, "reissue", original)
+    new = world.issue(_clerk("telecom-license"), request_id)
+    assert new and new != original
+    with world.app.requests.uow(write=False) as uow:
+        statuses = {
+            number: record.status
+            for number in (original, old_annex.number, f"{old_annex.number}-D1")
+            if (record := uow.documents.by_number(number)) is not None
+        }
+    assert statuses == {
+        original: "replaced",
+        old_annex.number: "replaced",
+        f"{old_annex.number}-D1": "replaced",
+    }
+    new_license, new_annex = _documents(world, request_id)
+    assert new_annex.status == "active" and new_annex.data["license"]["number"] == new_license.number
+    assert world.app.audit.verify() == []
