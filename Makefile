@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery setup
+.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup
 
 setup:
 	@bash scripts/setup.sh
@@ -39,3 +39,8 @@ docs-gallery: setup
 	rm -rf out/docs-gallery
 	.venv/bin/docgen gallery --out out/docs-gallery --dpi 60
 	rm -rf docs/gallery && mkdir -p docs/gallery && cp out/docs-gallery/png/*.png docs/gallery/
+
+## PNG previews (60 dpi) of the documents as the workflow issues them, from the demo requests carried
+## through a fresh temporary instance (SQLite, demo PKI): docs/issued/.
+docs-issued: setup
+	.venv/bin/python scripts/issued_previews.py docs/issued --dpi 60

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from docgen.adapters.db.tables import people
 from docgen.domain.catalog import Catalog
 
-__all__ = ["DEMO_PASSWORD", "DemoUser", "demo_users", "ensure_pki", "seed_people"]
+if TYPE_CHECKING:
+    from docgen.bootstrap import Application
+
+__all__ = ["DEMO_PASSWORD", "DemoUser", "demo_users", "ensure_pki", "prepare", "seed_people"]
 
 
 #: The password of every demo user (development data: printed by ``docgen demo``).
@@ -113,3 +116,19 @@ def ensure_pki(folder: Path, catalog: Catalog) -> bool:
 
     init_demo(folder, catalog.providers())
     return True
+
+
+def prepare(app: Application) -> dict[str, Any]:
+    """What ``docgen demo`` makes, idempotently: the schema, the state-database records, the demo PKI
+    (in the configured folder, unless one is there) and the demo users. Returns what it did."""
+    app.upgrade()
+    people = seed_people(app.engine, app.catalog)
+    pki_dir = app.settings.signing.pki_dir
+    created = ensure_pki(pki_dir, app.catalog)
+    known = {existing.login for existing in app.users.list()}
+    users = []
+    for demo in demo_users(app.catalog):
+        if demo.login not in known:
+            app.users.add(DEMO_PASSWORD, **demo.fields())
+        users.append(demo.fields() | {"password": DEMO_PASSWORD})
+    return {"people": people, "pki": str(pki_dir), "pki_created": created, "users": users}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from functools import partial
 from typing import Any
 
 import click
@@ -39,29 +38,49 @@ def db_upgrade(app_role: str | None, as_json: bool) -> None:
 
 
 @click.command("demo")
+@click.option(
+    "--requests",
+    "with_requests",
+    is_flag=True,
+    help="Also carry demo requests through the workflow: every service issued (every action), a "
+    "refusal per service, a centre hand-over, and some left in earlier states (skipped when demo "
+    "requests exist).",
+)
 @json_option
-def demo_command(as_json: bool) -> None:
+def demo_command(with_requests: bool, as_json: bool) -> None:
     """The schema, demo state-database records, the demo PKI and demo users (development only)."""
-    from docgen.demo import DEMO_PASSWORD, demo_users, ensure_pki, seed_people
+    from docgen.demo import DEMO_PASSWORD, prepare
 
     app = application()
-    run(app.upgrade)
-    people = seed_people(app.engine, app.catalog)
-    pki_dir = app.settings.signing.pki_dir
-    created = ensure_pki(pki_dir, app.catalog)
-    known = {existing.login for existing in app.users.list()}
-    users = []
-    for demo in demo_users(app.catalog):
-        if demo.login not in known:
-            run(partial(app.users.add, DEMO_PASSWORD, **demo.fields()))
-        users.append(demo.fields() | {"password": DEMO_PASSWORD})
+    done = run(lambda: prepare(app))
+    made = None
+    if with_requests:
+        from docgen.demo_requests import make_demo_requests
+
+        made = run(lambda: make_demo_requests(app, app.settings.signing.pki_dir))
     if as_json:
-        echo_json({"people": people, "pki": str(pki_dir), "pki_created": created, "users": users})
+        if made is not None:
+            done["requests"] = [request.to_dict() for request in made]
+        echo_json(done)
         return
-    click.echo(f"state-database records: {people}; PKI: {pki_dir} ({'created' if created else 'kept'})")
+    created = "created" if done["pki_created"] else "kept"
+    click.echo(f"state-database records: {done['people']}; PKI: {done['pki']} ({created})")
     click.echo(f"every demo user's password: {DEMO_PASSWORD}")
-    for row in users:
+    for row in done["users"]:
         click.echo(f"  {row['login']:<40} {row['role']:<10} {row['provider'] or row['centre'] or ''}")
+    if made is None:
+        return
+    if not made:
+        click.echo("demo requests: already there, none made")
+        return
+    click.echo(f"demo requests: {len(made)}")
+    for request in made:
+        documents = ", ".join(f"{kind} {number}" for kind, number in request.documents)
+        handed = f"; handed over {request.handed_over}" if request.handed_over else ""
+        click.echo(
+            f"  {request.service:<27} {request.label:<10} {request.channel:<10} {request.id} "
+            f"{request.state:<17} {request.number or '-'}  {documents}{handed}"
+        )
 
 
 # -- users ------------------------------------------------------------------------------------------
