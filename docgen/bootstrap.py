@@ -9,7 +9,9 @@ web server's first start call :meth:`Application.upgrade`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.config import RenderSettings, Settings, load, load_settings
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
     from docgen.rendering.core import Renderer
 
-__all__ = ["Application", "assemble", "build", "make_renderer"]
+__all__ = ["Application", "assemble", "build", "fresh_instance", "make_renderer"]
 
 
 def make_renderer(settings: RenderSettings | None = None) -> Renderer:
@@ -208,3 +210,30 @@ def registered_attorneys(catalog: Catalog) -> list[tuple[str, str, str]]:
             principal = applicant.get("bin") or applicant.get("iin")
             known.append((representative["power_of_attorney"]["number"], representative["iin"], principal))
     return known
+
+
+#: The environment a fresh instance must not inherit: it would point it at another database, signature
+#: checker or mail server.
+_NOT_INHERITED = ("DATABASE_URL", "DOCGEN_NCANODE_URL", "DOCGEN_SMTP_URL", "DOCGEN_TSA")
+
+
+def fresh_instance(folder: Path, environ: Mapping[str, str] | None = None) -> Application:
+    """A new installation in ``folder`` (SQLite, attachments, a fresh demo PKI in ``folder/pki``, its
+    own audit key and payment secret), prepared as ``docgen demo`` prepares one, with nothing filed
+    yet: for previews, benchmarks and tests of the demo journey. Dispose of ``app.engine`` after."""
+    import os
+    import secrets
+
+    from docgen.demo import prepare
+
+    env = {k: v for k, v in (os.environ if environ is None else environ).items() if k not in _NOT_INHERITED}
+    env |= {
+        "DOCGEN_INSTANCE_DIR": str(folder),
+        "DOCGEN_PKI_DIR": str(folder / "pki"),
+        "DOCGEN_AUDIT_KEY": secrets.token_hex(16),
+        "DOCGEN_PAYMENT_SECRET": secrets.token_hex(16),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    app = build(load(env))
+    prepare(app)
+    return app

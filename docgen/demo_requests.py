@@ -22,7 +22,7 @@ It is idempotent: when any demo request exists (:func:`demo_requests_exist`) not
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,6 @@ __all__ = [
     "DEMO_CHANNELS",
     "DemoRequest",
     "demo_requests_exist",
-    "fresh_instance",
     "make_demo_requests",
 ]
 
@@ -292,32 +291,3 @@ def _earlier_states(carrier: _Carrier) -> None:
         carrier.app.requests.decision_example(approved.service, "issue"),
     )  # approved after review: the applicant's payment is awaited
     carrier.done(approved)
-
-
-#: The environment a fresh instance must not inherit: it would point it at another database, signature
-#: checker or mail server.
-_NOT_INHERITED = ("DATABASE_URL", "DOCGEN_NCANODE_URL", "DOCGEN_SMTP_URL", "DOCGEN_TSA")
-
-
-def fresh_instance(folder: Path, environ: Mapping[str, str] | None = None) -> Application:
-    """A new installation in ``folder`` (SQLite, attachments, a fresh demo PKI in ``folder/pki``, its
-    own audit key and payment secret), prepared as ``docgen demo`` prepares one, with nothing filed
-    yet: for previews, benchmarks and tests of the demo journey. Dispose of ``app.engine`` after."""
-    import os
-    import secrets
-
-    from docgen.bootstrap import build
-    from docgen.config import load
-    from docgen.demo import prepare
-
-    env = {k: v for k, v in (os.environ if environ is None else environ).items() if k not in _NOT_INHERITED}
-    env |= {
-        "DOCGEN_INSTANCE_DIR": str(folder),
-        "DOCGEN_PKI_DIR": str(folder / "pki"),
-        "DOCGEN_AUDIT_KEY": secrets.token_hex(16),
-        "DOCGEN_PAYMENT_SECRET": secrets.token_hex(16),
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    app = build(load(env))
-    prepare(app)
-    return app

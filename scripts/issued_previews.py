@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.demo_requests import DemoRequest, fresh_instance, make_demo_requests  # noqa: E402
+from docgen.bootstrap import fresh_instance  # noqa: E402
+from docgen.demo_requests import DemoRequest, make_demo_requests  # noqa: E402
 
 LANGS = ("kk+ru", "kk", "ru")
 #: The service whose refusal stands for its seed's (seed 002 has four services).

@@ -118,10 +118,22 @@ class DocumentService:
         return _verdict(document) | {"matches": matches}
 
     def check_fingerprint(self, number: str, h: str, holder: str | None = None) -> dict[str, Any]:
-        """Does the ``h`` of a QR address (``/verify/<number>?h=…``) match the stored document's data?"""
+        """Does the ``h`` of a QR address (``/verify/<number>?h=…``) match the stored document's data?
+
+        A duplicate prints its license's number (it *is* that license, marked ТЕЛНҰСҚА / ДУБЛИКАТ),
+        so its QR code addresses the license; its ``h`` is its own data's. The license's address
+        therefore also accepts its duplicates' fingerprints, and the verdict is then the duplicate's
+        (its own number and status)."""
+        wanted = (h or "").strip().lower()
         document = self._public(number, holder)
-        matches = hmac.compare_digest(fingerprint(document.data), (h or "").strip().lower())
-        return _verdict(document) | {"matches": matches}
+        if hmac.compare_digest(fingerprint(document.data), wanted):
+            return _verdict(document) | {"matches": True}
+        with self.uow(write=False) as uow:
+            duplicates = uow.documents.duplicates_of(document.number)
+        for duplicate in duplicates:
+            if hmac.compare_digest(fingerprint(duplicate.data), wanted):
+                return _verdict(duplicate) | {"matches": True, "duplicate_of": document.number}
+        return _verdict(document) | {"matches": False}
 
     def _public(self, number: str, holder: str | None) -> DocumentRecord:
         with self.uow(write=False) as uow:
