@@ -7,7 +7,8 @@ suffix; a table is easier to check against the seeds than a rule):
 
 - plain (``2026 жылғы 20 қараша``),
 - attributive, "dated" (``2026 жылғы 20 қарашадағы``: locative -да/-де/-та/-те + -ғы/-гі),
-- "until" (``2027 жылғы 1 желтоқсанға дейін``: dative -ға/-ге/-қа/-ке + дейін).
+- "until" (``2027 жылғы 1 желтоқсанға дейін``: dative -ға/-ге/-қа/-ке + дейін),
+- "from" (``2026 жылғы 1 желтоқсаннан бастап``: ablative -дан/-ден/-тан/-тен/-нан/-нен + бастап).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from babel.numbers import format_decimal
 __all__ = [
     "KAZAKH_MONTHS",
     "format_number",
+    "from_date",
     "long_date",
     "official_date",
     "parse_date",
@@ -28,22 +30,22 @@ __all__ = [
     "until_date",
 ]
 
-#: Month number -> (nominative, attributive "dated", dative "until").
-KAZAKH_MONTHS: dict[int, tuple[str, str, str]] = {
-    1: ("қаңтар", "қаңтардағы", "қаңтарға"),
-    2: ("ақпан", "ақпандағы", "ақпанға"),
-    3: ("наурыз", "наурыздағы", "наурызға"),
-    4: ("сәуір", "сәуірдегі", "сәуірге"),
-    5: ("мамыр", "мамырдағы", "мамырға"),
-    6: ("маусым", "маусымдағы", "маусымға"),
-    7: ("шілде", "шілдедегі", "шілдеге"),
-    8: ("тамыз", "тамыздағы", "тамызға"),
-    9: ("қыркүйек", "қыркүйектегі", "қыркүйекке"),
-    10: ("қазан", "қазандағы", "қазанға"),
-    11: ("қараша", "қарашадағы", "қарашаға"),
-    12: ("желтоқсан", "желтоқсандағы", "желтоқсанға"),
+#: Month number -> (nominative, attributive "dated", dative "until", ablative "from").
+KAZAKH_MONTHS: dict[int, tuple[str, str, str, str]] = {
+    1: ("қаңтар", "қаңтардағы", "қаңтарға", "қаңтардан"),
+    2: ("ақпан", "ақпандағы", "ақпанға", "ақпаннан"),
+    3: ("наурыз", "наурыздағы", "наурызға", "наурыздан"),
+    4: ("сәуір", "сәуірдегі", "сәуірге", "сәуірден"),
+    5: ("мамыр", "мамырдағы", "мамырға", "мамырдан"),
+    6: ("маусым", "маусымдағы", "маусымға", "маусымнан"),
+    7: ("шілде", "шілдедегі", "шілдеге", "шілдеден"),
+    8: ("тамыз", "тамыздағы", "тамызға", "тамыздан"),
+    9: ("қыркүйек", "қыркүйектегі", "қыркүйекке", "қыркүйектен"),
+    10: ("қазан", "қазандағы", "қазанға", "қазаннан"),
+    11: ("қараша", "қарашадағы", "қарашаға", "қарашадан"),
+    12: ("желтоқсан", "желтоқсандағы", "желтоқсанға", "желтоқсаннан"),
 }
-_PLAIN, _DATED, _UNTIL = range(3)
+_PLAIN, _DATED, _UNTIL, _FROM = range(4)
 
 
 def parse_date(value: dt.date | str) -> dt.date:
@@ -80,6 +82,14 @@ def until_date(value: dt.date | str, lang: str) -> str:
     if lang == "kk":
         return _kazakh(day, _UNTIL) + " дейін"
     return f"до {_russian(day)} г."
+
+
+def from_date(value: dt.date | str, lang: str) -> str:
+    """A validity's start: kk ``2026 жылғы 1 желтоқсаннан бастап``; ru ``с 1 декабря 2026 г.``."""
+    day = parse_date(value)
+    if lang == "kk":
+        return _kazakh(day, _FROM) + " бастап"
+    return f"с {_russian(day)} г."
 
 
 def long_date(value: dt.date | str, lang: str) -> str:

@@ -36,6 +36,7 @@ def _in_document_language(format_value: Callable[[Any, str], str]) -> Callable[.
 FILTERS = {
     "official_date": locale.official_date,
     "until_date": locale.until_date,
+    "from_date": locale.from_date,
     "long_date": locale.long_date,
     "short_date": locale.short_date,
     "number": locale.format_number,

@@ -55,3 +55,20 @@ def test_short_dates() -> None:
 def test_numbers_group_as_the_locale_does() -> None:
     assert format_number("1234567.5", "ru").replace("\xa0", " ") == "1 234 567,5"
     assert format_number(1500, "kk").replace("\xa0", " ") == "1 500"
+
+
+# Month -> ablative "from" (-дан/-ден after vowels and voiced sounds, -нан/-нен after м н ң,
+# -тан/-тен after voiceless ones), written out independently of the module's table.
+FROM = {
+    1: "қаңтардан", 2: "ақпаннан", 3: "наурыздан", 4: "сәуірден", 5: "мамырдан", 6: "маусымнан",
+    7: "шілдеден", 8: "тамыздан", 9: "қыркүйектен", 10: "қазаннан", 11: "қарашадан", 12: "желтоқсаннан",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_every_month_in_the_from_form_of_a_validitys_start(month: int) -> None:
+    from docgen.documents.locale import from_date
+
+    day = dt.date(2026, month, 1)
+    assert from_date(day, "kk") == f"2026 жылғы 1 {FROM[month]} бастап"
+    assert from_date(day, "ru") == f"с 1 {RUSSIAN[month]} 2026 г."
