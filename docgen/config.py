@@ -133,6 +133,15 @@ class Settings:
     ``?from=docgen@example.kz``, ``?starttls=1``) that also e-mails each notification to the applicant
     whose request gives an address; ``None`` writes notifications to the database only."""
 
+    secret_key: str | None = None
+    """``DOCGEN_SECRET_KEY``: signs the web front end's session cookies; unset, a random one is made
+    once and kept in ``instance/web-secret``."""
+    redis_url: str | None = None
+    """``REDIS_URL``: where the web front end's rate limits are counted (``redis://127.0.0.1:6379``);
+    ``None`` counts in memory (one process)."""
+    secure_cookies: bool = False
+    """``DOCGEN_SECURE_COOKIES=1``: session cookies only over HTTPS (set it behind TLS)."""
+
     @property
     def attachments_dir(self) -> Path:
         return self.instance_dir / "attachments"
@@ -152,4 +161,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         max_attachment_mb=int(env.get("DOCGEN_MAX_ATTACHMENT_MB", defaults.max_attachment_mb)),
         ncanode_url=(env.get("DOCGEN_NCANODE_URL") or "").rstrip("/") or None,
         smtp_url=env.get("DOCGEN_SMTP_URL") or None,
+        secret_key=env.get("DOCGEN_SECRET_KEY") or None,
+        redis_url=env.get("REDIS_URL") or None,
+        secure_cookies=env.get("DOCGEN_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
     )

@@ -1,0 +1,60 @@
+"""The web front end: a Flask application factory over the service layer.
+
+:func:`create_app` takes the :class:`~docgen.bootstrap.Application` that the command line also uses
+(built from the environment's settings when none is given) and keeps it in ``app.extensions``;
+views only parse the request, call a use case and render (``docgen.web.views``). Every rule of who
+may do what lives in the use cases; the web adds signing in. Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from docgen.bootstrap import Application
+
+__all__ = ["create_app", "services"]
+
+EXTENSION = "docgen"
+
+
+def create_app(application: Application | None = None, *, testing: bool = False, **config: Any) -> Flask:
+    """The Flask application over ``application`` (default: built from the environment, migrated)."""
+    from flask import Flask
+
+    from docgen.web import security
+
+    if application is None:
+        from docgen.bootstrap import build
+        from docgen.config import load
+
+        application = build(load())
+        application.upgrade()
+    app = Flask(__name__)
+    app.extensions[EXTENSION] = application
+    settings = application.settings
+    app.config.update(
+        SECRET_KEY=security.secret_key(settings),
+        MAX_CONTENT_LENGTH=(settings.max_attachment_mb + 1) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        TESTING=testing,
+        DEBUG=False,
+    )
+    app.config.update(config)
+    security.init_app(app)
+    from docgen.web import views
+
+    views.init_app(app)
+    return app
+
+
+def services() -> Application:
+    """The application (use cases) of the current Flask app."""
+    from flask import current_app
+
+    application: Application = current_app.extensions[EXTENSION]
+    return application
