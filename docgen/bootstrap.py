@@ -37,6 +37,7 @@ from docgen.services.ports import (
 )
 from docgen.services.queries import QueryService
 from docgen.services.requests import RequestService
+from docgen.services.sessions import SessionService
 from docgen.services.users import UserService
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Application:
     queries: QueryService
     documents: DocumentService
     users: UserService
+    sessions: SessionService
+    """The web front end's signed-in sessions (open, check, revoke)."""
     audit: AuditService
     gateway: PaymentGateway
     registry: StateRegistry
@@ -122,6 +125,7 @@ def assemble(
         queries=QueryService(uow, catalog, clock, seal),
         documents=DocumentService(uow, catalog, renderer, clock, seal),
         users=UserService(uow, catalog, hasher),
+        sessions=SessionService(uow, clock),
         audit=AuditService(uow, catalog, seal),
         gateway=gateway,
         registry=registry,

@@ -44,6 +44,8 @@ from docgen.services.ports import (
     Signers,
     UnitOfWork,
     Users,
+    WebSession,
+    WebSessions,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,7 @@ class Store:
     files: dict[str, list[tuple[bytes, str]]] = field(default_factory=dict)
     """Later files of a document (document timestamps): (pdf, sha256), oldest first."""
     notifications: list[Notification] = field(default_factory=list)
+    web_sessions: dict[str, WebSession] = field(default_factory=dict)
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -82,6 +85,7 @@ class Store:
             receipts=dict(self.receipts),
             files={key: list(items) for key, items in self.files.items()},
             notifications=list(self.notifications),
+            web_sessions=dict(self.web_sessions),
         )
 
 
@@ -255,6 +259,29 @@ class MemoryNotifications(Notifications):
         return sorted(found, key=lambda n: n.created_at, reverse=True)
 
 
+class MemoryWebSessions(WebSessions):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, session: WebSession) -> None:
+        assert session.id_hash not in self.store.web_sessions
+        self.store.web_sessions[session.id_hash] = session
+
+    def get(self, id_hash: str) -> WebSession | None:
+        return self.store.web_sessions.get(id_hash)
+
+    def revoke(self, id_hash: str, at: dt.datetime) -> None:
+        found = self.store.web_sessions.get(id_hash)
+        if found is not None and found.revoked_at is None:
+            self.store.web_sessions[id_hash] = replace(found, revoked_at=at)
+
+    def revoke_all(self, login: str, at: dt.datetime) -> int:
+        live = [s for s in self.store.web_sessions.values() if s.login == login and s.revoked_at is None]
+        for found in live:
+            self.store.web_sessions[found.id_hash] = replace(found, revoked_at=at)
+        return len(live)
+
+
 class MemoryOutbox(DatabaseOutbox):
     """The default outbox (into the unit of work's notifications), which also keeps what it was asked
     to deliver after the commit, as an e-mail adapter would send it."""
@@ -279,6 +306,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.counters = MemoryCounters(self.working)
         self.receipts = MemoryReceipts(self.working)
         self.notifications = MemoryNotifications(self.working)
+        self.web_sessions = MemoryWebSessions(self.working)
         self.committed = False
 
     def commit(self) -> None:

@@ -196,7 +196,12 @@ def _summary(document: DocumentRecord) -> dict[str, Any]:
     }
 
 
+#: Where each kind of document prints whose it is (the name only is told by a verification).
+_HOLDER_FIELDS = ("licensee", "permittee", "distributor", "operator", "applicant")
+
+
 def _verdict(document: DocumentRecord) -> dict[str, Any]:
+    data = document.data
     return {
         "number": document.number,
         "kind": document.kind,
@@ -204,4 +209,21 @@ def _verdict(document: DocumentRecord) -> dict[str, Any]:
         "issued": kazakhstan_date(document.created_at).isoformat(),
         "sha256": document.sha256,
         "provider": document.provider,
+        "service": document.service,
+        "duplicate": document.duplicate,
+        "holder_name": _holder_name(data),
+        "valid_from": data.get("valid_from") if isinstance(data.get("valid_from"), str) else None,
+        "valid_until": data.get("valid_until") if isinstance(data.get("valid_until"), str) else None,
     }
+
+
+def _holder_name(data: dict[str, Any]) -> dict[str, str] | None:
+    """The holder's name as the document prints it, per language (``None`` when it prints none)."""
+    for key in _HOLDER_FIELDS:
+        holder = data.get(key)
+        name = holder.get("name") if isinstance(holder, dict) else None
+        if isinstance(name, str):
+            return {"kk": name, "ru": name}
+        if isinstance(name, dict) and all(isinstance(name.get(lang), str) for lang in ("kk", "ru")):
+            return {"kk": name["kk"], "ru": name["ru"]}
+    return None

@@ -45,6 +45,8 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
     "Users",
+    "WebSession",
+    "WebSessions",
 ]
 
 
@@ -240,6 +242,40 @@ class Users(ABC):
         """Every user, by login."""
 
 
+@dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser session, kept on the server so it can be revoked.
+
+    Only the SHA-256 of the random id the cookie holds is stored. ``role`` and ``password_stamp``
+    (the SHA-256 of the password hash) are the account as it was at sign-in: when either changes,
+    the session no longer holds."""
+
+    id_hash: str
+    login: str
+    role: str
+    password_stamp: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class WebSessions(ABC):
+    @abstractmethod
+    def add(self, session: WebSession) -> None:
+        """Store a new session."""
+
+    @abstractmethod
+    def get(self, id_hash: str) -> WebSession | None: ...
+
+    @abstractmethod
+    def revoke(self, id_hash: str, at: dt.datetime) -> None:
+        """Mark the session revoked (no-op when unknown or already revoked)."""
+
+    @abstractmethod
+    def revoke_all(self, login: str, at: dt.datetime) -> int:
+        """Revoke every live session of ``login``; how many were revoked."""
+
+
 class Counters(ABC):
     @abstractmethod
     def next_value(self, provider: str, year: int, series: str) -> int:
@@ -277,6 +313,7 @@ class UnitOfWork(ABC):
     counters: Counters
     receipts: Receipts
     notifications: Notifications
+    web_sessions: WebSessions
 
     def __enter__(self) -> Self:
         return self

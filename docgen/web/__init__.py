@@ -24,7 +24,7 @@ def create_app(application: Application | None = None, *, testing: bool = False,
     """The Flask application over ``application`` (default: built from the environment, migrated)."""
     from flask import Flask
 
-    from docgen.web import security
+    from docgen.web import i18n, security
 
     if application is None:
         from docgen.bootstrap import build
@@ -41,11 +41,14 @@ def create_app(application: Application | None = None, *, testing: bool = False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="docgen_session",
         TESTING=testing,
-        DEBUG=False,
+        DEBUG=False,  # never the interactive debugger, whatever FLASK_DEBUG says
+        PROPAGATE_EXCEPTIONS=testing,
     )
     app.config.update(config)
-    security.init_app(app)
+    security.init_app(app, settings)
+    i18n.init_app(app)
     from docgen.web import views
 
     views.init_app(app)

@@ -11,6 +11,8 @@ __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
-    from docgen.web import public
+    from docgen.web import auth, i18n, public
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(i18n.bp)

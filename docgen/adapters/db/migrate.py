@@ -76,6 +76,7 @@ APPLICATION_GRANTS = {
     "registry": "SELECT, INSERT, UPDATE",
     "counters": "SELECT, INSERT, UPDATE",
     "users": "SELECT, INSERT, UPDATE",
+    "web_sessions": "SELECT, INSERT, UPDATE",
     "people": "SELECT, INSERT",
     "alembic_version": "SELECT",
 }

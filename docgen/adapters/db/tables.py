@@ -175,5 +175,20 @@ notifications = Table(
     Index("ix_notifications_recipient", "recipient"),
 )
 
+#: The web front end's signed-in sessions: the SHA-256 of the cookie's random id, and the account as
+#: it was at sign-in (role, a stamp of the password hash); revoked by setting ``revoked_at``.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("login", String(64), ForeignKey("users.login"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_stamp", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_web_sessions_login", "login"),
+)
+
 #: Tables whose rows the application may insert but never change or delete.
 APPEND_ONLY = ("history", "documents", "document_files", "notifications")

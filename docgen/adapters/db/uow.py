@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from docgen.adapters.db.engine import reader_options
+from docgen.adapters.db.sessions import SqlWebSessions
 from docgen.adapters.db.tables import (
     counters,
     document_files,
@@ -126,6 +127,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.counters = SqlCounters(self)
         self.receipts = SqlReceipts(self)
         self.notifications = SqlNotifications(self)
+        self.web_sessions = SqlWebSessions(self)
 
     @property
     def connection(self) -> Connection:
