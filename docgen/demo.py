@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from docgen.adapters.db.tables import people
-from docgen.domain.catalog import Catalog
+from docgen.domain.catalog import Catalog, address_in
 
 if TYPE_CHECKING:
     from docgen.bootstrap import Application
@@ -82,6 +82,11 @@ def demo_users(catalog: Catalog) -> list[DemoUser]:
     ]
 
 
+def _address_line(address: Any) -> str | None:
+    """The state database keeps one address line: the Kazakh one of an address filed in both."""
+    return None if address is None else address_in(address, "kk")
+
+
 def seed_people(engine: Engine, catalog: Catalog) -> int:
     """Put every example applicant into the state-database table (idempotent)."""
     records: dict[str, dict[str, Any]] = {}
@@ -93,7 +98,7 @@ def seed_people(engine: Engine, catalog: Catalog) -> int:
                 "number": number,
                 "kind": applicant["kind"],
                 "name": applicant["name"],
-                "address": applicant.get("address"),
+                "address": _address_line(applicant.get("address")),
             }
     records.setdefault(
         "880501300124",

@@ -4,13 +4,16 @@
 ``action``, ``filed_on``, ``number``...) into data for one output kind of the
 service and checks it against that kind's schema before returning it. What
 only the issuing step knows comes in ``extra``; what the request says is
-taken as written: a request's applicant name and address are plain strings,
-so the same string goes into both languages of a ``{"kk", "ru"}`` text.
+taken as written: a request's applicant name is a proper name filed once, so
+the same string goes into both languages of a ``{"kk", "ru"}`` text; its
+address is filed in both languages (``{"kk", "ru"}``), each going into its own
+column (a request stored with a plain-string address is taken as filed once:
+the same in both columns).
 
 Mapping (every kind)
     * the applicant -> licensee / permittee / distributor / operator / addressee:
-      ``kind``, ``name``, ``address``, and the BIN of a legal entity or the IIN
-      of an individual;
+      ``kind``, ``name`` (filed once), ``address`` (kk to kk, ru to ru), and
+      the BIN of a legal entity or the IIN of an individual;
     * ``service.provider`` -> licensor / issuing body / registrar / issuer /
       authority; ``signer.name`` -> its head or signatory (with
       ``signer.position`` where the schema has a position);
@@ -238,6 +241,8 @@ class _Context:
         value = self.field(name)
         if value is None:
             return None
+        if isinstance(value, Mapping):  # filed in both languages (an address)
+            return _text(value)
         try:
             definition = self.service.field(name)
         except KeyError:
@@ -300,7 +305,7 @@ def _party(context: _Context) -> dict[str, Any]:
     party: dict[str, Any] = {
         "kind": applicant["kind"],
         "name": _both(str(applicant["name"])),
-        "address": _both(str(applicant["address"])),
+        "address": _text(applicant["address"]),
     }
     identifier = "bin" if applicant["kind"] == "legal" else "iin"
     if applicant.get(identifier):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from docgen.domain.catalog import Service
+from docgen.domain.catalog import ADDRESS, Service, address_in
 
 __all__ = ["present_request", "present_survey", "service_example", "service_schema"]
 
@@ -41,7 +41,7 @@ def _applicant() -> dict[str, Any]:
             "name": TEXT,
             "iin": IIN,
             "bin": BIN,
-            "address": TEXT,
+            "address": ADDRESS,
             "phone": {"type": "string", "pattern": "^\\+?[0-9 ()-]{6,20}$"},
             "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
             "head": TEXT,
@@ -162,7 +162,10 @@ def present_request(data: dict[str, Any], lang: str, service: Service | None) ->
         }
         for entry in data["attachments"]
     ]
+    applicant = dict(data["applicant"])
+    applicant["address"] = address_in(applicant["address"], lang)  # each language its own address
     return data | {
+        "applicant": applicant,
         "service_title": service.title[lang],
         "provider": service.provider.name[lang],
         "service_rows": rows,

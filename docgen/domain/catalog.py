@@ -21,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "ACTIONS",
+    "ADDRESS",
     "CHANNELS",
     "FIELD_TYPES",
     "PAYMENT_ORDERS",
@@ -36,6 +37,7 @@ __all__ = [
     "RefusalGround",
     "Service",
     "Survey",
+    "address_in",
 ]
 
 ACTIONS = ("issue", "reissue", "duplicate", "allocate", "withdraw", "register")
@@ -47,6 +49,18 @@ DAY_KINDS = ("working", "calendar")
 PROVIDERS_FILE = "providers.toml"
 #: A provider's requisites, as named in ``providers.toml`` and in ``to_confirm``.
 PROVIDER_FIELDS = ("name", "address", "city", "phone", "bin")
+
+#: An address as a person files it: in both languages, each printed in its own column (an address is
+#: not a proper name: "г. Алматы, проспект Достык" is no Kazakh, "Алматы қ., Достық даңғылы" no Russian).
+ADDRESS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kk", "ru"],
+    "properties": {
+        "kk": {"type": "string", "minLength": 1, "maxLength": 500},
+        "ru": {"type": "string", "minLength": 1, "maxLength": 500},
+    },
+}
 
 #: Field types a definition may use, and the JSON Schema each becomes.
 FIELD_TYPES: dict[str, dict[str, Any]] = {
@@ -61,6 +75,7 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "bin": {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-bin"},
     "phone": {"type": "string", "pattern": "^\\+?[0-9 ()-]{6,20}$"},
     "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},
+    "address": ADDRESS,
 }
 
 
@@ -126,6 +141,14 @@ class Provider:
         )
 
 
+def address_in(address: Any, lang: str) -> str:
+    """An address filed in both languages, in ``lang``; a plain string (a request stored before
+    addresses were filed in both) is taken as filed once: the same in both columns."""
+    if isinstance(address, Mapping):
+        return str(address[lang])
+    return str(address)
+
+
 @dataclass(frozen=True)
 class Field:
     """One service-specific field of the request form."""
@@ -144,7 +167,9 @@ class Field:
         return schema
 
     def display(self, value: Any, lang: str) -> Any:
-        """The option's label for enumerations; the raw value otherwise."""
+        """The option's label for enumerations; an address's own language; the raw value otherwise."""
+        if isinstance(value, Mapping):
+            return address_in(value, lang)
         for option, label in self.options:
             if option == value:
                 return label[lang]

@@ -214,7 +214,7 @@ def test_the_cotton_annex_lists_the_warehouse_the_decision_names() -> None:
     assert item["kind"] == "object"
     assert (
         item["address"]["kk"]
-        == CATALOG.get("cotton-warehouse-license").example["fields"]["warehouse_address"]
+        == CATALOG.get("cotton-warehouse-license").example["fields"]["warehouse_address"]["kk"]
     )
     assert item["address"]["ru"].startswith("Алматинская область, Илийский район")
 

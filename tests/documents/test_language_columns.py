@@ -2,8 +2,10 @@
 column Kazakh, except proper names filed once (printed as filed in both).
 
 Every kind's example (and every service's request and survey) is rendered in kk and in ru; the
-Kazakh text is scanned for words only Russian has, the Russian text for the letters only Kazakh
-has, after taking out the data's own single-language values (names, addresses as filed).
+Kazakh text is scanned for words only Russian has (an address's "проспект", "г." among them), the
+Russian text for the letters and address words only Kazakh has ("даңғылы", "ауданы", "қ."), after
+taking out the data's own proper names filed once. An address is not one: it is filed in both
+languages, so nothing of an address is exempt.
 """
 
 from __future__ import annotations
@@ -31,7 +33,18 @@ RUSSIAN_ONLY = (
     "язык",
     "город",
     "область",
+    # an address written in Russian ("г. Алматы, Медеуский район, проспект Достык, 97Б, офис 12")
+    "проспект",
+    "район",
+    "улица",
+    "офис",
+    "кв.",
+    "г.",
+    "поселок",
+    "микрорайон",
 )
+#: Words of a Kazakh address, some with no Kazakh-only letter ("ауданы"): a Russian text has none.
+KAZAKH_ADDRESS = ("даңғылы", "ауданы", "көшесі", "пәтер", "кеңсе", "облысы", "кенті", "қ.")
 KAZAKH_ONLY = re.compile("[ӘҒҚҢӨҰҮҺІәғқңөұүһі]")
 
 
@@ -61,7 +74,12 @@ def russian_in_kazakh(text: str, exempt: tuple[str, ...] = ()) -> list[str]:
     text = _words(text)
     for value in sorted(exempt, key=len, reverse=True):
         text = text.replace(_words(value), " ")
-    return [word for word in RUSSIAN_ONLY if re.search(rf"(?<!\w){word}(?!\w)", text)]
+    return [word for word in RUSSIAN_ONLY if _has_word(word, text)]
+
+
+def _has_word(word: str, text: str) -> bool:
+    """``word`` as a whole word ("г." not in "жылғы.", "район" not in "районный")."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
 
 def kazakh_in_russian(text: str, exempt: list[str]) -> list[str]:
@@ -69,7 +87,8 @@ def kazakh_in_russian(text: str, exempt: list[str]) -> list[str]:
     for value in sorted(exempt, key=len, reverse=True):
         text = text.replace(_words(value), " ")
     text = re.sub(r"«[^«»]*»", " ", text)  # a quoted proper name («Тарих мұрасы») is the same in both
-    return [match.group(0) for match in re.finditer(r"\S*[ӘҒҚҢӨҰҮҺІәғқңөұүһі]\S*", text)]
+    words = [word for word in KAZAKH_ADDRESS if _has_word(word, text)]
+    return words + [match.group(0) for match in re.finditer(r"\S*[ӘҒҚҢӨҰҮҺІәғқңөұүһі]\S*", text)]
 
 
 def _body_text(page: bytes, lang: str) -> str:
@@ -128,3 +147,13 @@ def test_the_scan_finds_what_it_looks_for() -> None:
     ]
     assert kazakh_in_russian("Страна: Ресей Федерациясы, айына бір рет", []) == ["бір"]
     assert kazakh_in_russian("Выдана «Іле Мақта Қоймасы»", ["«Іле Мақта Қоймасы»"]) == []
+
+
+def test_the_scan_finds_an_address_in_the_other_language() -> None:
+    russian = "Адрес: г. Алматы, Медеуский район, проспект Достык, 97Б, офис 12; кв. 27, улица Тимирязева"
+    assert russian_in_kazakh(russian) == ["проспект", "район", "улица", "офис", "кв.", "г."]
+    assert russian_in_kazakh("Алматы қ., Медеу ауданы, Достық даңғылы, 97Б, 12-кеңсе, 2026 жылғы.") == []
+    kazakh = "Адрес: Алматы қ., Медеу ауданы, Достық даңғылы, 97Б, 27-пәтер"
+    assert kazakh_in_russian(kazakh, [])[:4] == ["даңғылы", "ауданы", "пәтер", "қ."]
+    assert kazakh_in_russian("Медеу ауданы, 12", []) == ["ауданы"]  # no Kazakh-only letter, still Kazakh
+    assert kazakh_in_russian("г. Алматы, Медеуский район, проспект Достык, 97Б, офис 12", []) == []

@@ -1,6 +1,8 @@
 """The documents the workflow issues from each service's example request, each language in its own
-words: the Kazakh copy has no Russian-only word, the Russian copy no Kazakh letter outside the names
-filed once (the applicant's, the outlet's, its owner's: printed as filed in both columns)."""
+words: the Kazakh copy has no Russian-only word, the Russian copy no Kazakh letter or address word
+outside the names filed once (the applicant's, the outlet's, its owner's: printed as filed in both
+columns). Addresses are filed in both languages and exempt from nothing: the Kazakh column has no
+"проспект", "район", "г.", the Russian no "даңғылы", "ауданы", "қ."."""
 
 from __future__ import annotations
 
@@ -42,11 +44,11 @@ def _issued(world: World, code: str) -> tuple[list[str], list[str]]:
 
 
 def names_filed_once(request: dict[str, Any]) -> list[str]:
-    """The request's proper names (and addresses) that the intake takes in one language: the
-    applicant's, representative's and signer's, and fields that are names (the outlet, its owner).
-    A country, language or periodicity typed in one language is not among them."""
+    """The request's proper names that the intake takes in one language: the applicant's,
+    representative's and signer's, and fields that are names (the outlet, its owner). A country,
+    language or periodicity typed in one language is not among them, nor an address (filed in both)."""
     fields = request.get("fields") or {}
-    named = [value for key, value in fields.items() if key.endswith(("name", "owner", "address"))]
+    named = [value for key, value in fields.items() if key.endswith(("name", "owner"))]
     people = [request.get("applicant"), request.get("representative"), request.get("signature")]
     return [*filed_once(people), *filed_once(named)]
 
