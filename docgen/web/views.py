@@ -16,3 +16,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
+    from docgen.web import applicant, clerk, operator
+
+    app.register_blueprint(applicant.bp)
+    app.register_blueprint(clerk.bp)
+    app.register_blueprint(operator.bp)
