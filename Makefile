@@ -1,8 +1,13 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup
+.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup run
 
 setup:
 	@bash scripts/setup.sh
+
+## The web front end on http://127.0.0.1:5000 (SQLite in instance/; demo users and requests made on
+## the first start, their sign-ins printed).
+run: setup
+	.venv/bin/python app.py
 
 ## Render every document kind in kk and ru as PDF, DOCX and HTML (+ PNG previews) into out/gallery.
 gallery: setup

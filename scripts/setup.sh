@@ -37,3 +37,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -c 'import docgen.cli, weasyprint, pypdf, zxingcpp' 
   touch "$stamp"
 fi
+
+# The web pages' Kazakh and Russian catalogs (docgen/web/translations/*/messages.po -> .mo).
+.venv/bin/pybabel -q compile -d docgen/web/translations

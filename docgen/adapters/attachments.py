@@ -3,16 +3,20 @@
 The history keeps an attachment's SHA-256; that hash is its key here. The same
 bytes are stored once; a file is written to a temporary name and renamed, so
 a reader never sees half of one. A key is exactly 64 lowercase hex digits,
-so no key reaches outside the folder.
+so no key reaches outside the folder. A file is created with the process's umask (as the
+server's other files are: readable by its user and group under the usual ``umask 027``/``022``), not
+private to one user, so a worker or a backup running as another user of the group can read it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import secrets
 from pathlib import Path
 
-from docgen.output import write_atomic
+from docgen.errors import OutputFailed
 from docgen.services.ports import AttachmentStore
 
 __all__ = ["FolderAttachments"]
@@ -28,7 +32,7 @@ class FolderAttachments(AttachmentStore):
         key = hashlib.sha256(content).hexdigest()
         path = self.folder / key
         if not path.is_file():
-            write_atomic(path, content)  # raises OutputFailed (kk/ru) when it cannot
+            _write_shared(path, content)  # raises OutputFailed (kk/ru) when it cannot
         return key
 
     def get(self, key: str) -> bytes | None:
@@ -43,3 +47,25 @@ class FolderAttachments(AttachmentStore):
         if hashlib.sha256(content).hexdigest() != key:
             return None
         return content
+
+
+def _write_shared(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically (a temporary name in the same folder, then renamed),
+    with the permissions the umask leaves of 0666 (``tempfile.mkstemp`` would force 0600)."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise OutputFailed(path=str(path), detail=error.strerror or str(error)) from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException as error:
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputFailed(path=str(path), detail=error.strerror or str(error)) from error
+        raise

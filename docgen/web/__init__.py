@@ -21,7 +21,8 @@ EXTENSION = "docgen"
 
 
 def create_app(application: Application | None = None, *, testing: bool = False, **config: Any) -> Flask:
-    """The Flask application over ``application`` (default: built from the environment, migrated)."""
+    """The Flask application over ``application`` (default: built from the environment, migrated, and
+    on an empty embedded database given the demo users and requests, whose sign-ins are printed)."""
     from flask import Flask
 
     from docgen.web import i18n, security
@@ -32,6 +33,11 @@ def create_app(application: Application | None = None, *, testing: bool = False,
 
         application = build(load())
         application.upgrade()
+        from docgen.web.startup import demo_sign_ins, seed_demo_if_empty
+
+        seed_demo_if_empty(application)
+        for line in demo_sign_ins(application):
+            print(line)
     app = Flask(__name__)
     app.extensions[EXTENSION] = application
     settings = application.settings

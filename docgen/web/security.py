@@ -90,7 +90,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     def _csrf(error: CSRFError) -> tuple[str, int]:
         return _error_page(400, "csrf"), 400
 
-    for status in (400, 403, 404, 405, 413, 429):
+    for status in (400, 403, 404, 405, 413, 429, 500):
 
         def handler(error: HTTPException, status: int = status) -> tuple[str, int]:
             return _error_page(status, str(status)), status
@@ -115,6 +115,10 @@ ERRORS = {
     "429": (
         N_("Too many attempts"),
         N_("Too many attempts in a short time. Wait a minute and try again."),
+    ),
+    "500": (
+        N_("Something went wrong"),
+        N_("The service could not answer. Try again later; if it happens again, tell the service's staff."),
     ),
     "csrf": (
         N_("The form has expired"),
