@@ -93,13 +93,33 @@ def _clear_session() -> None:
     session.update(kept)
 
 
-def _safe_next(target: str | None) -> str:
+#: Where each role works: the page a sign-in leads to when it was not asked for another one.
+HOMES = {"applicant": "applicant.index", "clerk": "clerk.index", "operator": "operator.index"}
+
+
+def home_url(user: User | None) -> str:
+    """The page ``user`` works on (the start page for a role without one)."""
+    from flask import current_app
+
+    endpoint = HOMES.get(user.role) if user is not None else None
+    if endpoint and endpoint in current_app.view_functions:
+        return url_for(endpoint)
+    return url_for("public.index")
+
+
+def _safe_next(target: str | None, default: str | None = None) -> str:
     """Only a path on this site (no open redirect to another host)."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
-    return url_for("public.index")
+    return default or url_for("public.index")
 
 
 def _lang() -> str:
@@ -110,8 +130,9 @@ def _lang() -> str:
 
 @bp.get("/sign-in")
 def sign_in_page() -> str | Response:
-    if current_user() is not None:
-        return redirect(_safe_next(request.args.get("next")))
+    user = current_user()
+    if user is not None:
+        return redirect(_safe_next(request.args.get("next"), home_url(user)))
     return render_template("sign_in.html", next=request.args.get("next", ""), login="", error=None)
 
 
@@ -132,7 +153,7 @@ def sign_in_submit() -> tuple[str, int] | Response:
         error = problem.message(_lang())
     else:
         sign_in(user)
-        return redirect(_safe_next(target))
+        return redirect(_safe_next(target, home_url(user)))
     return render_template("sign_in.html", next=target, login=login, error=error), 401
 
 
@@ -153,4 +174,4 @@ def _account() -> dict[str, Any]:
     def role_name(role: str) -> str:
         return ROLES.get(role, {}).get(_lang(), role)
 
-    return {"current_user": current_user, "role_name": role_name}
+    return {"current_user": current_user, "role_name": role_name, "home_url": home_url}

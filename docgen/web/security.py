@@ -76,7 +76,17 @@ def secret_key(settings: Settings) -> bytes:
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url or "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+")):
+        try:
+            import redis  # noqa: F401 - Flask-Limiter's Redis storage needs the client
+        except ImportError as missing:
+            raise RuntimeError(
+                "REDIS_URL is set but the redis client is not installed: pip install -e '.[redis]'"
+            ) from missing
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    # each app says whether its limits hold: the limiter is one object, and would keep the last
+    # app's choice otherwise
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -166,3 +166,23 @@ def test_the_session_cookie_is_http_only_and_same_site(client: FlaskClient) -> N
     cookies = [value for name, value in answer.headers if name == "Set-Cookie" and "docgen_session" in value]
     assert cookies, answer.headers
     assert all("HttpOnly" in value and "SameSite=Lax" in value for value in cookies)
+
+
+def test_rate_limits_are_counted_in_redis_when_redis_url_is_set(tmp_path: Path) -> None:
+    from docgen.bootstrap import build
+    from docgen.config import load
+    from docgen.web import create_app
+
+    url = "redis://127.0.0.1:6399/0"
+    env = {"DOCGEN_INSTANCE_DIR": str(tmp_path), "DOCGEN_AUDIT_KEY": "k" * 32, "REDIS_URL": url}
+    application = build(load(env))
+    try:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            with pytest.raises(RuntimeError, match=r"\.\[redis\]"):
+                create_app(application, testing=True)
+        else:
+            assert create_app(application, testing=True).config["RATELIMIT_STORAGE_URI"] == url
+    finally:
+        application.engine.dispose()
