@@ -4,6 +4,7 @@ processes of the server could not read."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -186,3 +187,28 @@ def test_rate_limits_are_counted_in_redis_when_redis_url_is_set(tmp_path: Path) 
             assert create_app(application, testing=True).config["RATELIMIT_STORAGE_URI"] == url
     finally:
         application.engine.dispose()
+
+
+def test_no_page_needs_what_the_csp_blocks_no_inline_style_or_script_in_any_template() -> None:
+    templates = Path(__file__).resolve().parents[2] / "docgen" / "web" / "templates"
+    inline = re.compile(
+        r"""\sstyle\s*=|<script(?![^>]*\ssrc=)|<style|\son[a-z]+\s*=|javascript:""", re.IGNORECASE
+    )
+    found = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inline.search(line)
+    ]
+    assert len(list(templates.rglob("*.html"))) > 5
+    assert not found, found
+
+
+def test_every_page_declares_its_language_and_keeps_the_heading_order(client: FlaskClient) -> None:
+    for url in ("/", "/sign-in", "/verify", "/verify/NONE?h=0"):
+        page = client.get(url).get_data(as_text=True)
+        assert re.search(r'<html lang="(kk|ru)">', page), url
+        assert 'href="#main"' in page and 'id="main"' in page, url
+        levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, (url, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (url, levels)
