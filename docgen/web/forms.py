@@ -99,8 +99,9 @@ def _field_inputs(service: Service, lang: str) -> list[Input]:
     for item in service.fields:
         label, name = item.label[lang], f"fields.{item.name}"
         if item.type == "address":
-            inputs.append(Input(f"{name}.kk", f"{label} ({_('in Kazakh')})", required=item.required))
-            inputs.append(Input(f"{name}.ru", f"{label} ({_('in Russian')})", required=item.required))
+            in_kk, in_ru = _("in Kazakh"), _("in Russian")
+            inputs.append(Input(f"{name}.kk", f"{label} ({in_kk})", required=item.required))
+            inputs.append(Input(f"{name}.ru", f"{label} ({in_ru})", required=item.required))
             continue
         kind = {
             "text": "textarea",

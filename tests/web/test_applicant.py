@@ -46,7 +46,7 @@ class Site:
             )
         )
         prepare(self.application)
-        self.app = create_app(self.application, testing=True, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False)
+        self.app = create_app(self.application, testing=True, WTF_CSRF_ENABLED=True)
 
     def client(self, login: str, lang: str = "kk") -> FlaskClient:
         """A browser signed in as ``login``, reading pages in ``lang``."""
