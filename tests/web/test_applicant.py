@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,7 +159,7 @@ def test_applicant_files_pays_signs_in_kazakh_and_downloads_the_issued_license(s
     request_id = carry_to_registered(site, applicant)
     page = applicant.get(f"/applicant/requests/{request_id}").get_data(True)
     assert "Тіркелді" in page  # registered, in Kazakh
-    assert "application/pdf" in page  # the attached receipt, typed by its bytes
+    assert "<td>application/pdf</td>" in page  # the attached receipt, typed by its bytes
     assert "Төленді" in page or "төле" in page.lower()  # the history names the payment
 
     clerk = site.client(site.clerk_of("telecom-license"), "kk")
@@ -257,3 +258,52 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_a_clerk_may_not_open_applic
     assert answer.status_code == 302 and "/sign-in" in answer.headers["Location"]
     clerk = site.client(site.clerk_of("telecom-license"))
     assert clerk.get("/applicant/").status_code in (403, 404)
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_in_the_pages_language(site: Site) -> None:
+    client = site.client(DALA, "kk")
+    request_id = file_request(site, client, "applicant", "telecom-license", "issue")
+    base = f"/applicant/requests/{request_id}"
+    answer = post(
+        client,
+        f"{base}/attach",
+        base,
+        {"code": "fee-receipt", "file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "receipt.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = answer.get_data(True)
+    error = re.search(r'<p class="message error"[^>]*>([^<]*)</p>', page)
+    assert error and "файлы қабылданбады" in error.group(1)
+    assert "<td>application/pdf</td>" not in page  # nothing was attached
+
+
+def _levels(page: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+
+
+def test_the_role_pages_have_one_h1_and_headings_that_do_not_skip_levels(site: Site) -> None:
+    client = site.client(DALA, "ru")
+    request_id = file_request(site, client, "applicant", "telecom-license", "issue")
+    clerk = site.client(site.clerk_of("telecom-license"), "ru")
+    operator = site.client("operator-astana", "ru")
+    pages = [
+        client.get("/applicant/"),
+        client.get("/applicant/services"),
+        client.get("/applicant/services/telecom-license/reissue/new"),
+        client.get(f"/applicant/requests/{request_id}"),
+        clerk.get("/clerk/"),
+        operator.get("/operator/"),
+        operator.get("/operator/services/foreign-media-registration/register/new"),
+    ]
+    for answer in pages:
+        page = answer.get_data(True)
+        assert answer.status_code == 200
+        levels = _levels(page)
+        assert levels.count(1) == 1, levels
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+        assert '<html lang="ru">' in page
+        for control in re.findall(r'<(?:input|select|textarea)[^>]*\bid="(f-[^"]+)"', page):
+            assert f'for="{control}"' in page or re.search(
+                rf'<label class="inline"><input[^>]*id="{control}"', page
+            )

@@ -61,7 +61,7 @@ def test_an_operator_files_a_foreign_media_registration_signs_it_and_hands_the_r
 
     clerk = site.client(site.clerk_of(SERVICE), "kk")
     review = clerk.get(f"/clerk/requests/{request_id}").get_data(True)
-    assert "application/pdf" in review  # the scan is listed with the request
+    assert "<td>application/pdf</td>" in review  # the scan is listed with the request
     assert (
         post(clerk, f"/clerk/requests/{request_id}/issue", f"/clerk/requests/{request_id}").status_code == 302
     )
