@@ -21,3 +21,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(applicant.bp)
     app.register_blueprint(clerk.bp)
     app.register_blueprint(operator.bp)
+    from docgen.web import api
+
+    app.register_blueprint(api.bp)
