@@ -26,6 +26,7 @@ from docgen.errors import (
     InvalidRequest,
     InvalidStatus,
     MissingField,
+    NotAllowed,
     RequestNotFound,
     UnsupportedFormat,
     UnsupportedLanguage,
@@ -70,6 +71,45 @@ class DocumentService:
                 raise RequestNotFound(id=request_id)
             access.may_read(access.current(uow, user), record)
             return [_summary(document) for document in uow.documents.for_request(request_id)]
+
+    def request_form(self, user: User, request_id: str, fmt: str = "pdf", lang: str = "kk+ru") -> Download:
+        """The request as filed, printed (the ``request`` kind): its registration number, what was
+        typed, the attachments and who signed it - by ЭЦП when a key signed it, else on paper. Anyone
+        who may read the request may print it; not before it is signed, as there is no signature to
+        print yet. Never an original: the signed request is the CMS signature over its data."""
+        if fmt not in _MEDIA_TYPES:
+            raise UnsupportedFormat(format=fmt)
+        if lang not in ("kk", "ru", "kk+ru"):
+            raise UnsupportedLanguage(lang=lang)
+        with self.uow(write=False) as uow:
+            stored = access.current(uow, user)
+            record = uow.requests.get(request_id)
+            if record is None:
+                raise RequestNotFound(id=request_id)
+            access.may_read(stored, record)
+            signed = [entry for entry in uow.requests.history(request_id) if entry.event == "sign"]
+        if not signed:
+            raise NotAllowed(
+                login=stored.login,
+                what={
+                    "kk": "өтініш әлі қол қойылмаған: басып шығаратын нысаны жоқ",
+                    "ru": "заявление ещё не подписано: печатной формы ещё нет",
+                },
+            )
+        check = record.signature_check or {}
+        data = dict(record.data) | {
+            "signature": {
+                "signer": str(check.get("signer") or signed[-1].actor.name or signed[-1].actor.login),
+                "signed_on": kazakhstan_date(signed[-1].at).isoformat(),
+                "method": "ecp" if check else "handwritten",
+            }
+        }
+        if record.number:
+            data["number"] = record.number
+        content = self.renderer.render("request", data, lang, fmt)
+        return Download(
+            f"{record.number or request_id}-request-{lang}.{fmt}", _MEDIA_TYPES[fmt], content, True
+        )
 
     def download(self, user: User, number: str, fmt: str = "pdf", lang: str = "kk+ru") -> Download:
         """The document ``number`` for ``user``: the signed original, or a marked copy."""
