@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import pdf_text
+
 DOCGEN = [sys.executable, "-m", "docgen.cli"]
 
 
@@ -81,6 +83,10 @@ def test_a_portal_request_from_filing_to_the_signed_license(tmp_path: Path) -> N
     assert {"id", "service", "state", "number", "due", "outcome", "history", "documents"} <= shown.keys()
     assert shown["state"] == "issued" and shown["documents"][0]["number"] == number
     assert [document["kind"] for document in shown["documents"]] == ["license", "license-annex"]
+
+    form = tmp_path / "request-form.pdf"  # the request as filed, printed, with its registration number
+    run("request", "form", request_id, "--lang", "ru", "--out", str(form), *company)
+    assert shown["number"] in " ".join(pdf_text(form.read_bytes()).split())
 
     pdf = tmp_path / "license.pdf"  # without --number: the license, not the annex issued after it
     run("request", "document", request_id, "--out", str(pdf), *company)

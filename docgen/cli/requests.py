@@ -326,6 +326,23 @@ def _rows(rows: list[dict[str, Any]], as_json: bool) -> None:
         click.echo("none")
 
 
+@request.command("form")
+@click.argument("request_id")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="pdf", show_default=True)
+@click.option("--lang", type=LANG_CHOICE, default="kk+ru", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@as_option
+def request_form(request_id: str, fmt: str, lang: str, out: Path, login: str) -> None:
+    """The request as filed, printed (once signed): its number, what was typed, who signed it."""
+    from docgen.output import write_atomic
+
+    who = user(login)
+    app = application()
+    given = run(lambda: app.documents.request_form(who, request_id, fmt, lang))
+    run(lambda: write_atomic(out, given.content))
+    click.echo(str(out))
+
+
 @request.command("document")
 @click.argument("request_id")
 @click.option(
