@@ -8,6 +8,8 @@ document the user may not see answers 404, as one that does not exist does.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import datetime as dt
 import io
@@ -447,6 +449,8 @@ def register_request_pages(bp: Blueprint, role: str) -> Callable[[str, Callable[
     def sign(request_id: str) -> Any:
         upload = request.files.get("signature")
         signature = upload.read(1024 * 1024) if upload else None
+        if not signature:  # signed in the page (sign.js): the same CMS, base64 in a form field
+            signature = signature_from_form(request.form.get("signature_b64", ""))
         return step(
             request_id,
             lambda user: services().requests.sign(user, request_id, signature or None),
@@ -475,6 +479,18 @@ def register_request_pages(bp: Blueprint, role: str) -> Callable[[str, Callable[
         return download(given.content, given.media_type, given.filename)
 
     return step
+
+
+def signature_from_form(text: str) -> bytes | None:
+    """The signature the page made (``signature_b64``: DER in base64) as the bytes a ``.p7s`` holds;
+    text that is not base64 is passed on as it is, for the check to refuse as a bad signature."""
+    text = "".join(text.split())[: 2 * 1024 * 1024]
+    if not text:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return text.encode("utf-8", "replace")
 
 
 def template_helpers() -> dict[str, Any]:
