@@ -728,6 +728,34 @@ def request_documents(request_id: str) -> Response:
     return jsonify({"documents": services().documents.list_for_request(caller(), request_id)})
 
 
+@bp.get("/requests/<request_id>/form")
+@about_request
+def request_form(request_id: str) -> Response:
+    """The request as filed, printed (``format`` pdf, docx or html; ``language`` kk+ru, kk or ru), once
+    it is signed."""
+    user = caller()
+    try:
+        got = services().documents.request_form(
+            user, request_id, request.args.get("format", "pdf"), request.args.get("language", "kk+ru")
+        )
+    except NotAllowed as error:
+        if _hidden(error) is None:  # the caller's own request, not signed yet: nothing to print
+            raise Problem(error, 409) from error
+        raise
+    return _file(got)
+
+
+def _file(got: Any) -> Response:
+    return Response(
+        got.content,
+        mimetype=got.media_type.split(";")[0],
+        headers={
+            "Content-Disposition": f'attachment; filename="{got.filename}"',
+            "X-Docgen-Copy": "true" if got.copy else "false",
+        },
+    )
+
+
 # -- lists -----------------------------------------------------------------------------------------
 
 
@@ -760,14 +788,7 @@ def download(number: str) -> Response:
     got = services().documents.download(
         user, number, request.args.get("format", "pdf"), request.args.get("language", "kk+ru")
     )
-    return Response(
-        got.content,
-        mimetype=got.media_type.split(";")[0],
-        headers={
-            "Content-Disposition": f'attachment; filename="{got.filename}"',
-            "X-Docgen-Copy": "true" if got.copy else "false",
-        },
-    )
+    return _file(got)
 
 
 @bp.post("/documents/<number>/status")

@@ -44,6 +44,30 @@ _AUTHENTICATED: list[dict[str, Any]] = [{"basic": []}]
 _PUBLIC: list[dict[str, Any]] = []
 
 
+_FILE = {
+    "description": "the file (Content-Disposition names it; X-Docgen-Copy says whether it is a copy)",
+    "content": {
+        "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+            "schema": {"type": "string"}
+        },
+        "text/html": {"schema": {"type": "string"}},
+    },
+}
+_FORMAT = {
+    "name": "format",
+    "in": "query",
+    "schema": {"type": "string", "enum": ["pdf", "docx", "html"], "default": "pdf"},
+}
+_LANGUAGE = {
+    "name": "language",
+    "in": "query",
+    "description": "the document's language (lang is the messages'): kk+ru with pdf is the signed original, "
+    "anything else a copy",
+    "schema": {"type": "string", "enum": ["kk+ru", "kk", "ru"], "default": "kk+ru"},
+}
+
+
 def _op(
     summary: str,
     responses: dict[str, Any],
@@ -367,6 +391,16 @@ _PATHS: dict[str, Any] = {
             parameters=[_REQUEST_ID],
         )
     },
+    "/requests/{request_id}/form": {
+        "get": _op(
+            "The request as filed, printed: its number, what was typed, the attachments, who signed it",
+            {"200": _FILE} | _errors(400, 404, 409),
+            tag="documents",
+            parameters=[_REQUEST_ID, _FORMAT, _LANGUAGE],
+            description="Once the request is signed (409 before). Never an original: the signed request "
+            "is the CMS signature over its data.",
+        )
+    },
     "/queue": {
         "get": _op(
             "A clerk's queue: overdue first, then due soon, then by due date",
@@ -396,38 +430,9 @@ _PATHS: dict[str, Any] = {
     "/documents/{number}": {
         "get": _op(
             "Download a document: the signed original, or a copy marked as one",
-            {
-                "200": {
-                    "description": "the file (Content-Disposition names it; X-Docgen-Copy says whether it is "
-                    "a copy)",
-                    "content": {
-                        "application/pdf": {
-                            "schema": {"type": "string", "contentMediaType": "application/pdf"}
-                        },
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-                            "schema": {"type": "string"}
-                        },
-                        "text/html": {"schema": {"type": "string"}},
-                    },
-                }
-            }
-            | _errors(400, 404),
+            {"200": _FILE} | _errors(400, 404),
             tag="documents",
-            parameters=[
-                _NUMBER,
-                {
-                    "name": "format",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["pdf", "docx", "html"], "default": "pdf"},
-                },
-                {
-                    "name": "language",
-                    "in": "query",
-                    "description": "the document's language (lang is the messages'): kk+ru with pdf is the "
-                    "signed original, anything else a copy",
-                    "schema": {"type": "string", "enum": ["kk+ru", "kk", "ru"], "default": "kk+ru"},
-                },
-            ],
+            parameters=[_NUMBER, _FORMAT, _LANGUAGE],
             description="Recorded in the request's history. A document the caller may not have answers 404, "
             "exactly as one that does not exist.",
         )

@@ -504,6 +504,21 @@ def test_an_attachment_that_is_not_what_it_claims_or_badly_encoded_is_refused(
     assert history_length(application, request_id) == before
 
 
+def test_the_request_form_is_printed_once_signed_and_only_for_those_who_see_the_request(
+    client: FlaskClient, application: Application, pki: Any
+) -> None:
+    draft = file(client)
+    refused(client.get(f"/api/v1/requests/{draft}/form", headers=basic(DALA)), 409, "not-allowed")
+    refused(client.get(f"/api/v1/requests/{draft}/form", headers=basic(PERSON)), 404, "request-not-found")
+    request_id = registered(client, application, pki)
+    form = client.get(f"/api/v1/requests/{request_id}/form?language=ru", headers=basic(DALA))
+    assert form.status_code == 200 and form.mimetype == "application/pdf"
+    assert show(client, request_id)["number"] in pdf_text(form.data)
+    refused(
+        client.get(f"/api/v1/requests/{request_id}/form", headers=basic(PERSON)), 404, "request-not-found"
+    )
+
+
 def test_a_step_out_of_order_is_409(client: FlaskClient, application: Application) -> None:
     request_id = file(client)
     ok(client.post(f"/api/v1/requests/{request_id}/submit", headers=basic(DALA)))
