@@ -478,6 +478,18 @@ def register_request_pages(bp: Blueprint, role: str) -> Callable[[str, Callable[
             given = services().documents.download(me(), number, fmt, lang)
         return download(given.content, given.media_type, given.filename)
 
+    @bp.get("/requests/<request_id>/form", endpoint="request_form")
+    @login_required(role)
+    def request_form(request_id: str) -> Response:
+        """The request as filed, printed (once signed)."""
+        fmt = request.args.get("format", "pdf")
+        lang = request.args.get("lang", "kk+ru")
+        if fmt not in ("pdf", "docx") or lang not in ("kk", "ru", "kk+ru"):
+            abort(404)
+        with hidden_404():
+            given = services().documents.request_form(me(), request_id, fmt, lang)
+        return download(given.content, given.media_type, given.filename)
+
     return step
 
 
