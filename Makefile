@@ -1,8 +1,12 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup run
+.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup setup-browser run screenshots
 
 setup:
 	@bash scripts/setup.sh
+
+## Chromium, its WebDriver and axe-core for the browser tests (tests/browser).
+setup-browser:
+	@bash scripts/setup-browser.sh
 
 ## The web front end on http://127.0.0.1:5000 (SQLite in instance/; demo users and requests made on
 ## the first start, their sign-ins printed).
@@ -16,7 +20,7 @@ gallery: setup
 ## Lint, type-check, audit the installed dependencies for known vulnerabilities and
 ## run every test (what CI runs); database tests also run on PostgreSQL when
 ## DOCGEN_TEST_POSTGRES_URL is set or a server answers on 127.0.0.1:5432.
-test: setup
+test: setup setup-browser
 	.venv/bin/ruff check docgen tests bench
 	.venv/bin/ruff format --check docgen tests bench
 	.venv/bin/mypy
@@ -49,3 +53,7 @@ docs-gallery: setup
 ## through a fresh temporary instance (SQLite, demo PKI): docs/issued/.
 docs-issued: setup
 	.venv/bin/python scripts/issued_previews.py docs/issued --dpi 60
+
+## Screenshots of the main web pages (desktop and phone width) for the README: docs/screenshots/.
+screenshots: setup setup-browser
+	DOCGEN_SCREENSHOTS=docs/screenshots .venv/bin/pytest -q -p no:cacheprovider tests/browser -k screenshots
