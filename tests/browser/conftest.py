@@ -44,7 +44,7 @@ def missing() -> list[str]:
     except ImportError:
         lacking.append("selenium (pip install -e '.[test]')")
     if not AXE.exists():
-        lacking.append(f"axe-core ({AXE.relative_to(ROOT)}: npm ci in tests/browser)")
+        lacking.append("axe-core (npm ci in tests/browser)")
     return lacking
 
 
