@@ -102,6 +102,11 @@ def may_file(user: User, service: Service, channel: str, holder: str, representa
     raise _deny(user, "file")
 
 
+def sees(user: User, record: RequestRecord) -> bool:
+    """Whether ``user`` may read ``record`` (for lists: :func:`may_read` raises instead)."""
+    return user.enabled and _sees(user, record)
+
+
 def may_read(user: User, record: RequestRecord) -> None:
     ensure_enabled(user)
     if not _sees(user, record):
@@ -113,8 +118,8 @@ def _sees(user: User, record: RequestRecord) -> bool:
         return True
     if user.role == "applicant":
         return acts_for(user, record) or record.filed_by == user.login
-    if user.role == "clerk":
-        return record.provider == user.provider
+    if user.role == "clerk":  # not an applicant's draft: it is not filed until it is submitted
+        return record.provider == user.provider and (record.state != "draft" or record.filed_by == user.login)
     return user.role == "operator" and record.centre is not None and record.centre == user.centre
 
 

@@ -93,7 +93,11 @@ class QueryService:
         with self.uow(write=False) as uow:
             user = access.current(uow, user)
             access.require_clerk(user)
-            rows = uow.requests.find(provider=user.provider, open_only=True)
+            rows = [
+                row
+                for row in uow.requests.find(provider=user.provider, open_only=True)
+                if access.sees(user, row)
+            ]
         far = dt.date.max
 
         def urgency(row: RequestRecord) -> tuple[int, dt.date, dt.datetime]:

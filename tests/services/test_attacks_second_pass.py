@@ -368,3 +368,16 @@ def test_the_audit_notices_a_request_moved_to_another_holder(world: World) -> No
     (finding,) = world.app.audit.verify()
     assert finding["kind"] == "row-altered" and finding["id"] == request_id
     assert "holder" in finding["problem"]["ru"]
+
+
+def test_a_clerk_does_not_see_an_applicants_unsubmitted_draft(any_world: World) -> None:
+    """A draft is the applicant's own until submitted: not in the provider's queue, not readable."""
+    from docgen.errors import NotAllowed
+
+    clerk = any_world["clerk-mtc-communications-committee"]
+    draft = any_world.file("dala")
+    assert draft not in {row["id"] for row in any_world.app.queries.queue(clerk)}
+    with pytest.raises(NotAllowed):
+        any_world.app.queries.show(clerk, draft)
+    any_world.app.requests.submit(any_world["dala"], draft)
+    assert draft in {row["id"] for row in any_world.app.queries.queue(clerk)}

@@ -217,9 +217,11 @@ def test_a_status_change_records_the_clerk_and_the_reason(world: World) -> None:
 
 def test_the_clerks_queue_puts_overdue_then_due_soon_first(world: World) -> None:
     first = world.registered()  # due 2026-12-08
-    draft = world.file("dala")  # no deadline yet
+    unpaid = world.file("dala")  # submitted, not yet paid nor registered: no deadline yet
+    world.app.requests.submit(world["dala"], unpaid)
+    world.file("dala")  # a draft is the applicant's own: in no clerk's queue
     clerk = world["clerk-mtc-communications-committee"]
-    assert [row["id"] for row in at_day(world, dt.date(2026, 12, 1)).queue(clerk)] == [first, draft]
+    assert [row["id"] for row in at_day(world, dt.date(2026, 12, 1)).queue(clerk)] == [first, unpaid]
     (late, _) = at_day(world, dt.date(2026, 12, 9)).queue(clerk)
     assert late["id"] == first and late["overdue"] is True
     (soon, _) = at_day(world, dt.date(2026, 12, 7)).queue(clerk)
