@@ -75,12 +75,15 @@ class Renderer:
 
     @functools.cache  # noqa: B019 - one renderer lives as long as its process
     def css(self, kind: str) -> Markup:
-        """The stylesheets inlined into standalone HTML output of ``kind``."""
+        """The stylesheets inlined into standalone HTML output of ``kind``, with the fonts inside them
+        (a saved HTML document has no assets folder beside it)."""
+        from docgen.rendering.fonts import embed_fonts
         from docgen.rendering.pdf import kind_stylesheet
 
         assets = self.settings.assets_dir
         paths = [assets / "document.css", kind_stylesheet(assets, kind)]
-        return Markup("\n".join(path.read_text(encoding="utf-8") for path in paths if path))
+        css = "\n".join(path.read_text(encoding="utf-8") for path in paths if path)
+        return Markup(embed_fonts(css, assets))
 
     def signature_stamp(self, signer: Any, width: float, height: float) -> bytes:
         """The visible signature of ``signer`` (name, position, certificate) as a one-page PDF.
