@@ -174,3 +174,35 @@ def test_screenshots_of_the_main_pages(web: Browser, examples: Any, issued: Issu
         visit_all(web, examples, issued, server, lang, look)
     assert len(made) == 7
     assert all(path.stat().st_size > 1000 for path in made)
+
+
+@pytest.mark.parametrize(
+    ("kind", "service", "lang"),
+    [
+        ("survey", "cotton-warehouse-license", "kk"),
+        ("survey", "foreign-media-registration", "ru"),
+        ("refusal", None, "kk"),
+        ("permit", None, "ru"),
+        ("request", "telecom-license", "kk"),
+    ],
+)
+def test_the_survey_and_other_documents_as_html_have_no_serious_violation(
+    web: Browser, tmp_path: Path, kind: str, service: str | None, lang: str
+) -> None:
+    """The printable survey (each seed's own) and the other kinds, as `docgen render --format html`
+    writes them."""
+    out = tmp_path / f"{kind}-{lang}.html"
+    docgen = str(Path(sys.executable).with_name("docgen"))
+    data = ROOT / "docgen" / "documents" / "examples" / f"{kind}.json"
+    command = [docgen, "render", kind, "--lang", lang, "--format", "html", "--out", str(out)]
+    if service:
+        data = tmp_path / f"{kind}.json"
+        made = subprocess.run(
+            [docgen, "example", kind, "--service", service], check=True, capture_output=True
+        )
+        data.write_bytes(made.stdout)
+        command += ["--service", service]
+    subprocess.run([*command, "--data", str(data)], check=True, capture_output=True)
+    web.open(out.as_uri())
+    assert web.lang() == lang
+    assert not (violations := web.axe()), describe(violations)
