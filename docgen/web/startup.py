@@ -19,17 +19,28 @@ __all__ = ["demo_sign_ins", "seed_demo_if_empty"]
 
 
 def seed_demo_if_empty(application: Application, say: Callable[[str], None] = print) -> bool:
-    """Make the demo on an embedded database that has no users; ``True`` when it was made."""
-    if application.settings.database_url or application.users.list():
-        return False
-    from docgen.demo import prepare
-    from docgen.demo_requests import make_demo_requests
+    """Make the demo on an embedded database that has no users; ``True`` when it was made.
 
-    say("docgen: first start on an empty database - making the demo users and requests ...")
-    prepare(application)
-    made = make_demo_requests(application, application.settings.signing.pki_dir)
-    say(f"docgen: {len(made)} demo requests made")
-    return True
+    Several server processes starting at once (``gunicorn -w 2``) take turns under a lock file in the
+    instance folder: the first makes the demo, the others then find its users and make nothing."""
+    if application.settings.database_url:
+        return False
+    import fcntl
+
+    folder = application.settings.instance_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if application.users.list():
+            return False
+        from docgen.demo import prepare
+        from docgen.demo_requests import make_demo_requests
+
+        say("docgen: first start on an empty database - making the demo users and requests ...")
+        prepare(application)
+        made = make_demo_requests(application, application.settings.signing.pki_dir)
+        say(f"docgen: {len(made)} demo requests made")
+        return True
 
 
 def demo_sign_ins(application: Application) -> list[str]:
