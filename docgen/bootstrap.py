@@ -38,6 +38,7 @@ from docgen.services.ports import (
 from docgen.services.queries import QueryService
 from docgen.services.requests import RequestService
 from docgen.services.sessions import SessionService
+from docgen.services.survey import SurveyService
 from docgen.services.users import UserService
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class Application:
     sessions: SessionService
     """The web front end's signed-in sessions (open, check, revoke)."""
     audit: AuditService
+    survey: SurveyService
+    """The citizens' survey: links, answers, indicators (``docgen survey``, the web survey)."""
     gateway: PaymentGateway
     registry: StateRegistry
     engine: Any = None
@@ -131,6 +134,7 @@ def assemble(
         registry=registry,
         engine=engine,
         archive=ArchiveService(uow, catalog, timestamper or _NoTimestamper(), clock, seal),
+        survey=SurveyService(uow, catalog, clock, seal, renderer),
     )
 
 

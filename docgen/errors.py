@@ -481,3 +481,43 @@ class RefusalGroundMissing(DocgenError):
         "kk": "Бас тартудың кемінде бір негізін таңдаңыз («{service}» қызметі). Бар негіздер: {known}",
         "ru": "Выберите хотя бы одно основание отказа (услуга «{service}»). Есть основания: {known}",
     }
+
+
+class SurveyTokenUnknown(DocgenError):
+    """A survey link whose token this system never gave (mistyped, cut short or guessed)."""
+
+    code = "survey-token-unknown"
+    messages = {
+        "kk": "Кешіріңіз, сауалнама сілтемесі табылмады. Сілтемені толық көшіргеніңізді тексеріңіз.",
+        "ru": "Извините, ссылка на анкету не найдена. Проверьте, что ссылка скопирована полностью.",
+    }
+
+
+class SurveyAlreadyAnswered(DocgenError):
+    """The survey of this request has been answered already: one response per request."""
+
+    code = "survey-already-answered"
+    messages = {
+        "kk": "Осы өтініш бойынша сауалнамаға жауап берілген. Қатысқаныңызға рахмет!",
+        "ru": "Анкета по этому заявлению уже заполнена. Спасибо за участие!",
+    }
+
+
+class SurveyNotOpen(DocgenError):
+    """The request is not decided yet (no result nor refusal delivered), or its service has no survey."""
+
+    code = "survey-not-open"
+    messages = {
+        "kk": "Сауалнама нәтиже берілгеннен кейін ғана ашылады: {id}",
+        "ru": "Анкета доступна только после выдачи результата: {id}",
+    }
+
+
+class SurveyAnswerInvalid(DocgenError):
+    """An answer outside 1..3."""
+
+    code = "survey-answer-invalid"
+    messages = {
+        "kk": "Жауап 1, 2 немесе 3 болуы керек: {value}",
+        "ru": "Ответ должен быть 1, 2 или 3: {value}",
+    }

@@ -12,6 +12,7 @@ history whenever it is set.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from typing import Any
@@ -38,6 +39,14 @@ class Seal:
         """The seal of a request whose last history entry is number ``seq`` with hash ``head``."""
         message = f"head|{request_id}|{seq}|{head}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def survey_token(self, request_id: str) -> str:
+        """The survey link token of a request: 256 bits of HMAC under the audit key, in base64url.
+        Derived, not drawn, so it can be given again to whoever may have it (the applicant, the
+        centre's operator) while the database keeps only its SHA-256: neither the database nor a
+        guess yields a working link."""
+        digest = hmac.new(self._key, f"survey|{request_id}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
     def holds(self, request_id: str, seq: int, head: str, seal: str | None) -> bool:
         return seal is not None and hmac.compare_digest(self.head(request_id, seq, head), seal)

@@ -42,6 +42,9 @@ __all__ = [
     "RequestRecord",
     "Requests",
     "Signers",
+    "SurveyAnswer",
+    "SurveyToken",
+    "Surveys",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "Users",
@@ -276,6 +279,63 @@ class WebSessions(ABC):
         """Revoke every live session of ``login``; how many were revoked."""
 
 
+@dataclass(frozen=True)
+class SurveyToken:
+    """A request's survey link, as stored: the SHA-256 of its token, never the token itself."""
+
+    request_id: str
+    token_sha256: str
+    created_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """One response: which service, provider and day, and the two answers (1..3). No request id,
+    no login, no IIN: nothing ties it back to who answered."""
+
+    service: str
+    provider: str
+    answered_on: dt.date
+    q1: int
+    q2: int
+    channel: str = "link"
+    """``link`` (answered by the citizen) or ``paper`` (entered by a centre's operator)."""
+
+
+class Surveys(ABC):
+    """Survey tokens (one per request) and the anonymous answers."""
+
+    @abstractmethod
+    def add_token(self, token: SurveyToken) -> None:
+        """Store the request's token unless the request has one already (then nothing changes)."""
+
+    @abstractmethod
+    def token(self, token_sha256: str) -> SurveyToken | None: ...
+
+    @abstractmethod
+    def token_of(self, request_id: str) -> SurveyToken | None: ...
+
+    @abstractmethod
+    def use(self, token_sha256: str, at: dt.datetime) -> bool:
+        """Mark the token used if it is not yet; whether this call did (exactly one of racing calls
+        does: a conditional update)."""
+
+    @abstractmethod
+    def add_answer(self, answer: SurveyAnswer) -> None: ...
+
+    @abstractmethod
+    def answers(
+        self,
+        *,
+        service: str | None = None,
+        provider: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[SurveyAnswer]:
+        """Answers matching every given filter (``start``/``end`` inclusive)."""
+
+
 class Counters(ABC):
     @abstractmethod
     def next_value(self, provider: str, year: int, series: str) -> int:
@@ -314,6 +374,7 @@ class UnitOfWork(ABC):
     receipts: Receipts
     notifications: Notifications
     web_sessions: WebSessions
+    surveys: Surveys
 
     def __enter__(self) -> Self:
         return self
