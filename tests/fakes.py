@@ -42,6 +42,9 @@ from docgen.services.ports import (
     RequestRecord,
     Requests,
     Signers,
+    SurveyAnswer,
+    Surveys,
+    SurveyToken,
     UnitOfWork,
     Users,
     WebSession,
@@ -71,6 +74,9 @@ class Store:
     """Later files of a document (document timestamps): (pdf, sha256), oldest first."""
     notifications: list[Notification] = field(default_factory=list)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
+    survey_tokens: dict[str, SurveyToken] = field(default_factory=dict)
+    """By request id."""
+    survey_answers: list[SurveyAnswer] = field(default_factory=list)
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -86,6 +92,8 @@ class Store:
             files={key: list(items) for key, items in self.files.items()},
             notifications=list(self.notifications),
             web_sessions=dict(self.web_sessions),
+            survey_tokens=dict(self.survey_tokens),
+            survey_answers=list(self.survey_answers),
         )
 
 
@@ -282,6 +290,51 @@ class MemoryWebSessions(WebSessions):
         return len(live)
 
 
+class MemorySurveys(Surveys):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add_token(self, token: SurveyToken) -> None:
+        if token.request_id in self.store.survey_tokens:
+            return
+        assert all(t.token_sha256 != token.token_sha256 for t in self.store.survey_tokens.values())
+        self.store.survey_tokens[token.request_id] = token
+
+    def token(self, token_sha256: str) -> SurveyToken | None:
+        return next((t for t in self.store.survey_tokens.values() if t.token_sha256 == token_sha256), None)
+
+    def token_of(self, request_id: str) -> SurveyToken | None:
+        return self.store.survey_tokens.get(request_id)
+
+    def use(self, token_sha256: str, at: dt.datetime) -> bool:
+        found = self.token(token_sha256)
+        if found is None or found.used_at is not None:
+            return False
+        self.store.survey_tokens[found.request_id] = replace(found, used_at=at)
+        return True
+
+    def add_answer(self, answer: SurveyAnswer) -> None:
+        assert answer.q1 in (1, 2, 3) and answer.q2 in (1, 2, 3)
+        self.store.survey_answers.append(answer)
+
+    def answers(
+        self,
+        *,
+        service: str | None = None,
+        provider: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[SurveyAnswer]:
+        return [
+            a
+            for a in self.store.survey_answers
+            if (service is None or a.service == service)
+            and (provider is None or a.provider == provider)
+            and (start is None or a.answered_on >= start)
+            and (end is None or a.answered_on <= end)
+        ]
+
+
 class MemoryOutbox(DatabaseOutbox):
     """The default outbox (into the unit of work's notifications), which also keeps what it was asked
     to deliver after the commit, as an e-mail adapter would send it."""
@@ -307,6 +360,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.receipts = MemoryReceipts(self.working)
         self.notifications = MemoryNotifications(self.working)
         self.web_sessions = MemoryWebSessions(self.working)
+        self.surveys = MemorySurveys(self.working)
         self.committed = False
 
     def commit(self) -> None:

@@ -77,6 +77,8 @@ APPLICATION_GRANTS = {
     "counters": "SELECT, INSERT, UPDATE",
     "users": "SELECT, INSERT, UPDATE",
     "web_sessions": "SELECT, INSERT, UPDATE",
+    "survey_tokens": "SELECT, INSERT, UPDATE",
+    "survey_answers": "SELECT, INSERT",
     "people": "SELECT, INSERT",
     "alembic_version": "SELECT",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -37,6 +38,8 @@ __all__ = [
     "receipts",
     "registry",
     "requests",
+    "survey_answers",
+    "survey_tokens",
     "users",
 ]
 
@@ -188,6 +191,31 @@ web_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
     Index("ix_web_sessions_login", "login"),
+)
+
+survey_tokens = Table(
+    "survey_tokens",
+    metadata,
+    Column("request_id", String(36), ForeignKey("requests.id"), primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+#: The survey's answers: no request id, no login: nothing names who answered.
+survey_answers = Table(
+    "survey_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("service", String(64), nullable=False),
+    Column("provider", String(64), nullable=False),
+    Column("answered_on", Date, nullable=False),
+    Column("q1", Integer, nullable=False),
+    Column("q2", Integer, nullable=False),
+    Column("channel", String(16), nullable=False),
+    CheckConstraint("q1 BETWEEN 1 AND 3", name="ck_survey_answers_q1"),
+    CheckConstraint("q2 BETWEEN 1 AND 3", name="ck_survey_answers_q2"),
+    Index("ix_survey_answers_service_provider", "service", "provider", "answered_on"),
 )
 
 #: Tables whose rows the application may insert but never change or delete.

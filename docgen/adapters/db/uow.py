@@ -46,6 +46,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from docgen.adapters.db.engine import reader_options
 from docgen.adapters.db.sessions import SqlWebSessions
+from docgen.adapters.db.surveys import SqlSurveys
 from docgen.adapters.db.tables import (
     counters,
     document_files,
@@ -128,6 +129,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.receipts = SqlReceipts(self)
         self.notifications = SqlNotifications(self)
         self.web_sessions = SqlWebSessions(self)
+        self.surveys = SqlSurveys(self)
 
     @property
     def connection(self) -> Connection:
