@@ -13,7 +13,18 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli import admin, archive, deadlines, lint, registry, render, request_signature, requests, signing
+from docgen.cli import (
+    admin,
+    archive,
+    deadlines,
+    lint,
+    registry,
+    render,
+    request_signature,
+    requests,
+    signing,
+    survey,
+)
 
 __all__ = ["main"]
 
@@ -59,6 +70,8 @@ _COMMANDS: tuple[click.Command, ...] = (
     # issued documents in the registry, and deadlines
     registry.document,
     registry.overdue_command,
+    # the citizens' survey: links, answers, indicators
+    survey.survey,
 )
 
 for _command in _COMMANDS:

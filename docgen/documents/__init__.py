@@ -126,6 +126,15 @@ def _kinds() -> dict[str, DocumentKind]:
             per_service=True,
             present=present_survey,
         ),
+        DocumentKind(
+            "survey-report",
+            {
+                "kk": "Мемлекеттік қызметтердің «сапа» және «қолжетімділік» көрсеткіштері",
+                "ru": "Показатели «качество» и «доступность» государственных услуг",
+            },
+            has_qr=False,
+            stacked=True,
+        ),
     ]
     return {kind.name: kind for kind in kinds}
 
@@ -151,4 +160,5 @@ KINDS = (
     "numbering-order",
     "request",
     "survey",
+    "survey-report",
 )

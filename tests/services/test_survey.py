@@ -10,6 +10,7 @@ import io
 import json
 import secrets
 import threading
+from typing import Any
 
 import pytest
 
@@ -21,8 +22,10 @@ from docgen.errors import (
     SurveyTokenUnknown,
 )
 from docgen.services.ports import SurveyAnswer
+from tests import fakes
+from tests.conftest import pdf_text
 from tests.services.test_channel_steps import issued_at_centre
-from tests.services.world import COMPANY_BIN, World
+from tests.services.world import COMPANY_BIN, World, make_world
 
 PROVIDER = "mtc-communications-committee"
 CLERK = f"clerk-{PROVIDER}"
@@ -222,3 +225,21 @@ def test_the_exports_read_back_with_the_counts_and_name_no_one(world: World) -> 
         exported = world.app.survey.export(admin, fmt, "kk").decode("utf-8-sig")
         for identity in ("dala", "850715300330", COMPANY_BIN, request_id, token):
             assert identity not in exported
+
+
+def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts(renderer: Any) -> None:
+    from docgen.adapters.rendering import TemplateRenderer
+
+    database = fakes.MemoryDatabase()
+    world = make_world(database, lambda: 0, renderer=TemplateRenderer(renderer))
+    request_id, _ = world.licensed()
+    token = world.app.survey.offer(world["dala"], request_id)
+    world.app.survey.answer(token, 3, 2)
+    _known_answers(world)
+    for lang, heading in (("kk", "Сапа"), ("ru", "Качество")):
+        text = pdf_text(world.app.survey.export(world["admin"], "pdf", lang, service="telecom-license"))
+        assert heading in text
+        assert "6" in text.split()  # four known answers, the one given and last year's
+        assert "(50.0%)" in text or "50.0%" in text
+        for identity in ("dala", "850715300330", COMPANY_BIN):
+            assert identity not in text
