@@ -101,13 +101,15 @@ class SurveyService:
         """The survey link token of a decided request (result or refusal delivered), for its
         applicant (or representative) or, for a request filed at a centre, that centre's operator
         (who prints it or enters the paper answer). The same token every time; stored hashed."""
-        with self.uow() as uow:
+        with self.uow(write=False) as uow:
             record = self._decided(uow, request_id)
             user = access.current(uow, user)
             if not self._may_offer(user, record):
                 raise _deny(user, "сауалнама сілтемесін алу", "получение ссылки на анкету")
-            token = self.seal.survey_token(record.id)
-            if uow.surveys.token_of(record.id) is None:
+            stored = uow.surveys.token_of(record.id) is not None
+        token = self.seal.survey_token(record.id)
+        if not stored:  # the first offer stores the hash (a racing first offer inserts nothing twice)
+            with self.uow() as uow:
                 uow.surveys.add_token(SurveyToken(record.id, token_hash(token), self.clock.now()))
                 uow.commit()
         return token

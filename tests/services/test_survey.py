@@ -243,3 +243,19 @@ def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts(render
         assert "(50.0%)" in text or "50.0%" in text
         for identity in ("dala", "850715300330", COMPANY_BIN):
             assert identity not in text
+
+
+def test_a_request_decided_after_its_due_date_counts_as_late_and_only_in_its_period() -> None:
+    clock = fakes.SteppingClock(dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC))
+    world = make_world(fakes.MemoryDatabase(), lambda: 0, clock=clock)
+    on_time = world.registered()
+    late = world.registered()
+    world.issue(CLERK, on_time)
+    clock.start += dt.timedelta(days=90)
+    world.issue(CLERK, late)
+    admin = world["admin"]
+    [row] = world.app.survey.report(admin)["rows"]
+    assert (row["decided"], row["on_time"], row["on_time_share"]) == (2, 1, 50.0)
+    [row] = world.app.survey.report(admin, start=dt.date(2027, 1, 1))["rows"]
+    assert (row["decided"], row["on_time"], row["on_time_share"]) == (1, 0, 0.0)
+    assert world.app.survey.report(admin, end=dt.date(2026, 12, 31))["total"]["on_time_share"] == 100.0
