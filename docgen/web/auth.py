@@ -94,7 +94,12 @@ def _clear_session() -> None:
 
 
 #: Where each role works: the page a sign-in leads to when it was not asked for another one.
-HOMES = {"applicant": "applicant.index", "clerk": "clerk.index", "operator": "operator.index"}
+HOMES = {
+    "applicant": "applicant.index",
+    "clerk": "clerk.index",
+    "operator": "operator.index",
+    "admin": "survey.indicators",
+}
 
 
 def home_url(user: User | None) -> str:

@@ -24,3 +24,6 @@ def init_app(app: Flask) -> None:
     from docgen.web import api
 
     app.register_blueprint(api.bp)
+    from docgen.web import survey
+
+    app.register_blueprint(survey.bp)
