@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
+from tests.conftest import pdf_text
 from tests.web.test_applicant import DALA, Site, carry_to_registered, token
 
 SERVICE = "telecom-license"
@@ -216,6 +217,10 @@ def test_the_dashboard_shows_the_answers_to_the_administrator_with_svg_charts_an
     assert exported.status_code == 200
     rows = list(csv.reader(io.StringIO(exported.get_data(True))))
     assert any(SERVICE in row for row in rows), rows
+    for lang, heading in (("kk", "«қолжетімділік» көрсеткіштері"), ("ru", "«доступность»")):
+        printable = admin.get(f"/indicators/report.pdf?service={SERVICE}&lang={lang}")
+        assert printable.status_code == 200 and printable.mimetype == "application/pdf", lang
+        assert heading in pdf_text(printable.data).lower(), lang
 
 
 def test_a_clerk_sees_only_their_own_providers_indicators(site: Site, answered: dict[str, str]) -> None:
