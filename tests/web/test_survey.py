@@ -240,3 +240,19 @@ def test_an_applicant_may_not_open_the_dashboard(site: Site) -> None:
     assert applicant.get("/indicators").status_code == 403
     assert applicant.get("/indicators/chart.svg?q=1").status_code == 403
     assert applicant.get("/indicators/report.csv").status_code == 403
+
+
+def test_answers_posted_too_fast_from_one_address_get_429(site: Site) -> None:
+    """Last in this module: it uses up the survey's rate limit for the test client's address."""
+    from docgen.web.survey import SURVEY_LIMITS
+
+    allowed = int(SURVEY_LIMITS.split()[0])
+    client = visitor(site, "kk")
+    form = token(client.get("/sign-in").get_data(True))
+    answers = [
+        client.post("/survey/" + "B" * 43, data={"q1": "3", "q2": "3", "csrf_token": form}).status_code
+        for _ in range(allowed + 1)
+    ]
+    assert answers[-1] == 429
+    assert 429 not in answers[: allowed - 10], "an ordinary visitor is not limited"
+    assert client.get("/survey/" + "B" * 43).status_code == 404, "reading the page is not limited"
