@@ -380,10 +380,10 @@ def register_request_pages(bp: Blueprint, role: str) -> Callable[[str, Callable[
         if role == "clerk" and events & {"issue", "refuse", "start-review", "approve"}:
             extra["decision"] = _decision_text(service.code, shown["action"])
             extra["grounds"] = [g for g in service.refusal_grounds if g.applies_to(shown["channel"])]
-        if role == "applicant":
+        if role in ("applicant", "operator"):
             from docgen.web.survey import survey_link
 
-            extra["survey_url"] = survey_link(me(), shown)
+            extra["survey_url"] = survey_link(me(), shown, external=role == "operator")
         return render_template(
             f"{role}/request.html",
             shown=shown,

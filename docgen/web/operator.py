@@ -43,3 +43,22 @@ def hand_over(request_id: str) -> Any:
         lambda user: services().requests.hand_over(user, request_id, method),
         _("The result is recorded as handed over."),
     )
+
+
+@bp.post("/requests/<request_id>/survey")
+@login_required("operator")
+def paper_survey(request_id: str) -> Any:
+    """Enter the survey the applicant answered on paper at the centre: the request's one response
+    (refused, with the reason shown, when its link was answered already)."""
+
+    def answer(text: str | None) -> int:
+        return int(text) if text in ("1", "2", "3") else 0  # 0: refused by the use case, in words
+
+    survey = services().survey
+    assert survey is not None
+    q1, q2 = answer(request.form.get("q1")), answer(request.form.get("q2"))
+    return _steps(
+        request_id,
+        lambda user: survey.enter_paper(user, request_id, q1, q2),
+        _("The paper survey is entered."),
+    )

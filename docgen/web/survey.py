@@ -79,16 +79,17 @@ def _status_of(error: DocgenError) -> int:
 DECIDED = ("issued", "refused")
 
 
-def survey_link(user: User, shown: Mapping[str, Any]) -> str | None:
+def survey_link(user: User, shown: Mapping[str, Any], *, external: bool = False) -> str | None:
     """The survey address offered on a request's page once its result or refusal is delivered (none
-    before, nor for a service without a survey)."""
+    before, nor for a service without a survey); ``external``: the whole address, for a centre's
+    operator to print or hand to the applicant."""
     if shown.get("state") not in DECIDED:
         return None
     try:
         token = _survey().offer(user, str(shown["id"]))
     except DocgenError:
         return None
-    return url_for("survey.answer", token=token)
+    return url_for("survey.answer", token=token, _external=external)
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])

@@ -16,11 +16,22 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import pdf_text
-from tests.web.test_applicant import DALA, Site, carry_to_registered, token
+from tests.web.test_applicant import (
+    DALA,
+    SCAN,
+    Site,
+    carry_to_registered,
+    file_request,
+    post,
+    sign_payload,
+    token,
+)
 
 SERVICE = "telecom-license"
 #: A clerk of another provider than the telecom license's.
 OTHER_SERVICE = "tv-radio-license"
+#: A service filed at a public service centre.
+CENTRE_SERVICE = "foreign-media-registration"
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +251,56 @@ def test_an_applicant_may_not_open_the_dashboard(site: Site) -> None:
     assert applicant.get("/indicators").status_code == 403
     assert applicant.get("/indicators/chart.svg?q=1").status_code == 403
     assert applicant.get("/indicators/report.csv").status_code == 403
+
+
+def centre_decided(site: Site) -> str:
+    """A foreign-media registration filed at the Astana centre, signed by its operator, issued by
+    the local body's clerk; its id."""
+    operator = site.client("operator-astana", "kk")
+    request_id = file_request(
+        site, operator, "operator", CENTRE_SERVICE, "register", **{"paper.registration": "1"}
+    )
+    base = f"/operator/requests/{request_id}"
+    attached = post(
+        operator,
+        f"{base}/attach",
+        base,
+        {"code": "distribution-contract", "file": (io.BytesIO(SCAN), "contract-scan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert attached.status_code == 302
+    assert post(operator, f"{base}/submit", base).status_code == 302
+    signature = sign_payload(operator, base, site.pki / "staff" / "operator-astana.p12")
+    signed = post(
+        operator,
+        f"{base}/sign",
+        base,
+        {"signature": (io.BytesIO(signature), "request.p7s")},
+        content_type="multipart/form-data",
+    )
+    assert signed.status_code == 302
+    clerk = site.client(site.clerk_of(CENTRE_SERVICE), "kk")
+    review = f"/clerk/requests/{request_id}"
+    assert post(clerk, f"{review}/issue", review).status_code == 302
+    return request_id
+
+
+def test_the_centre_operator_gets_the_link_to_print_and_enters_a_paper_answer_once(site: Site) -> None:
+    request_id = centre_decided(site)
+    operator = site.client("operator-astana", "ru")
+    base = f"/operator/requests/{request_id}"
+    page = operator.get(base).get_data(True)
+    printed = re.search(r"<code class=\"hash\">(http://[^<]+/survey/[A-Za-z0-9_-]{43})</code>", page)
+    assert printed, "the whole address, to print or hand over"
+    assert page.count('name="q1"') == 3 and page.count('name="q2"') == 3
+    entered = post(operator, f"{base}/survey", base, {"q1": "3", "q2": "1"}, follow_redirects=True)
+    assert "Бумажная анкета внесена" in entered.get_data(True)
+    again = post(operator, f"{base}/survey", base, {"q1": "1", "q2": "1"}, follow_redirects=True)
+    assert "уже заполнена" in again.get_data(True), "one response per request"
+    path = printed.group(1).split("localhost", 1)[-1]
+    assert visitor(site, "kk").get(path).status_code == 410, "the link is used up by the paper answer"
+    admin = site.client("admin", "ru").get(f"/indicators?service={CENTRE_SERVICE}").get_data(True)
+    assert re.search(r"<dd>1</dd>", admin), "the paper answer is counted"
 
 
 def test_answers_posted_too_fast_from_one_address_get_429(site: Site) -> None:
