@@ -230,7 +230,7 @@ class SurveyService:
         if fmt == "pdf":
             if self.renderer is None:
                 raise UnknownKind(kind="survey-report", known="")
-            return self.renderer.render("survey-report", report_document(found, lang), lang, "pdf")
+            return self.renderer.render("survey-report", report_document(found), lang, "pdf")
         raise UnknownKind(kind=fmt, known="csv, json, pdf")
 
     # -- inside ---------------------------------------------------------------------------------
@@ -369,15 +369,7 @@ def _csv(found: dict[str, Any], lang: str) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def report_document(found: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The data of a ``survey-report`` document: the report with each row's service title in
-    ``lang`` and the period, ready for the template."""
-    return {
-        "period": found["period"],
-        "filters": found["filters"],
-        "rows": [
-            {key: value for key, value in row.items() if key != "title"} | {"title": row["title"][lang]}
-            for row in found["rows"]
-        ],
-        "total": found["total"],
-    }
+def report_document(found: dict[str, Any]) -> dict[str, Any]:
+    """The data of a ``survey-report`` document: the report's period, filters, rows (each service's
+    title in both languages: each template prints its own) and total."""
+    return {key: found[key] for key in ("period", "filters", "rows", "total")}
