@@ -134,7 +134,7 @@ def assemble(
         registry=registry,
         engine=engine,
         archive=ArchiveService(uow, catalog, timestamper or _NoTimestamper(), clock, seal),
-        survey=SurveyService(uow, catalog, clock, seal, renderer),
+        survey=SurveyService(uow, catalog, clock, seal, renderer, settings.render.base_url),
     )
 
 

@@ -83,6 +83,14 @@ def previews(out: Path, dpi: int) -> list[Path]:
                             path = out / (f"{name}-{lang}.png" if page == 1 else f"{name}-{lang}-p{page}.png")
                             path.write_bytes(png)
                             written.append(path)
+            # the survey invitation a centre's operator hands over with the result
+            centre = next(r for r in made if r.channel == "centre" and r.state in ("issued", "refused"))
+            operator = app.users.acting_as(centre.filed_by)
+            for lang in LANGS:
+                pdf = app.survey.invitation(operator, centre.id, lang)
+                path = out / f"{centre.service}-survey-invitation-{lang}.png"
+                path.write_bytes(pages(pdf, dpi)[0])
+                written.append(path)
         finally:
             app.engine.dispose()
     return written

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pdf_text
+from tests.conftest import decode_qr, pdf_text
 
 DOCGEN = [sys.executable, "-m", "docgen.cli"]
 
@@ -68,3 +68,14 @@ def test_a_script_gets_the_link_answers_once_and_exports_the_indicators(tmp_path
     assert "Барлығы 1 " in text and "(100.0%)" in text
     for name in (portal["filed_by"], token):
         assert name not in text and name not in Path(f"{out}.json").read_text(encoding="utf-8")
+
+    centre = next((r for r in made if r["state"] in ("issued", "refused") and r["channel"] == "centre"), None)
+    assert centre is not None, "the demo requests carry one through a centre to its result"
+    operator = ("--as", centre["filed_by"])
+    centre_link = run("survey", "link", centre["id"], *operator).stdout.strip()
+    slip = tmp_path / "invitation.pdf"
+    run("survey", "invitation", centre["id"], "--lang", "ru", "--out", str(slip), *operator)
+    assert decode_qr(slip.read_bytes()) == [centre_link]
+    assert "Приглашение к анкетированию".upper() in pdf_text(slip.read_bytes()).upper()
+    refused = run("survey", "invitation", centre["id"], "--out", str(tmp_path / "x.pdf"), *admin, code=2)
+    assert not (tmp_path / "x.pdf").exists() and refused.stderr.strip()

@@ -40,7 +40,21 @@ def survey_link(request_id: str, login: str) -> None:
     who = user(login)
     app = application()
     token = run(lambda: app.survey.offer(who, request_id))
-    click.echo(f"{app.settings.render.base_url}/survey/{token}")
+    click.echo(app.survey.address(token))
+
+
+@survey.command("invitation")
+@click.argument("request_id")
+@click.option("--lang", default="kk", show_default=True, type=click.Choice(["kk", "ru"]))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@as_option
+def survey_invitation(request_id: str, lang: str, out: Path, login: str) -> None:
+    """Write the survey invitation of the decided request REQUEST_ID (PDF): its survey address and
+    QR code, handed over with the result to a person served at a centre."""
+    who = user(login)
+    content = run(lambda: application().survey.invitation(who, request_id, lang))
+    run(lambda: write_atomic(out, content))
+    click.echo(str(out))
 
 
 @survey.command("answer")

@@ -50,6 +50,11 @@ class DocumentKind:
     per_service: bool = False
     stacked: bool = False
     """Both languages one after the other (wide tables) instead of side by side."""
+    link_qr: str | None = None
+    """A kind without a verification code whose QR code carries another address instead: the data
+    field holding it (the survey invitation's link to the survey)."""
+    link_qr_alt: dict[str, str] = field(default_factory=dict)
+    """What that QR code is, per language: its alternative text beside the address."""
     present: Presenter = field(default=_as_is, repr=False)
 
     def service(self, catalog: Catalog, code: str | None) -> Service | None:
@@ -84,7 +89,7 @@ class DocumentKind:
 
 
 def _kinds() -> dict[str, DocumentKind]:
-    from docgen.documents.services import present_request, present_survey
+    from docgen.documents.services import present_request, present_survey, present_survey_invitation
 
     kinds = [
         DocumentKind(
@@ -127,6 +132,18 @@ def _kinds() -> dict[str, DocumentKind]:
             present=present_survey,
         ),
         DocumentKind(
+            "survey-invitation",
+            {"kk": "Сауалнамаға шақыру", "ru": "Приглашение к анкетированию"},
+            has_qr=False,
+            per_service=True,
+            present=present_survey_invitation,
+            link_qr="address",
+            link_qr_alt={
+                "kk": "Сауалнамаға жауап беруге арналған QR-код",
+                "ru": "QR-код для ответа на анкету",
+            },
+        ),
+        DocumentKind(
             "survey-report",
             {
                 "kk": "Мемлекеттік қызметтердің «сапа» және «қолжетімділік» көрсеткіштері",
@@ -160,5 +177,6 @@ KINDS = (
     "numbering-order",
     "request",
     "survey",
+    "survey-invitation",
     "survey-report",
 )

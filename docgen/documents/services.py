@@ -12,12 +12,24 @@ from typing import Any
 
 from docgen.domain.catalog import ADDRESS, Service, address_in
 
-__all__ = ["present_request", "present_survey", "service_example", "service_schema"]
+__all__ = [
+    "present_request",
+    "present_survey",
+    "present_survey_invitation",
+    "service_example",
+    "service_schema",
+]
 
 DATE = {"type": "string", "format": "date"}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
 IIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-iin"}
 BIN = {"type": "string", "pattern": "^[0-9]{12}$", "format": "kz-bin"}
+#: A survey link as the invitation prints it: an http(s) address ending in ``/survey/<token>``.
+SURVEY_ADDRESS = {
+    "type": "string",
+    "maxLength": 400,
+    "pattern": "^https?://[^\\s/]+(/[^\\s]*)?/survey/[A-Za-z0-9_-]{20,}$",
+}
 CHANNELS = ["portal", "provider", "centre", "local-body"]
 #: What an electronic attachment may be (a scan or a PDF), and how large.
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -56,11 +68,21 @@ def _applicant() -> dict[str, Any]:
 
 
 def service_schema(kind: str, service: Service) -> dict[str, Any]:
-    """JSON Schema of a ``request`` or ``survey`` for ``service``."""
+    """JSON Schema of a ``request``, ``survey`` or ``survey-invitation`` for ``service``."""
     header = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"{kind}: {service.code}",
     }
+    if kind == "survey-invitation":
+        return header | _object(
+            {
+                "service": {"const": service.code},
+                "request": TEXT,
+                "decided_on": DATE,
+                "address": SURVEY_ADDRESS,
+            },
+            ["service", "request", "decided_on", "address"],
+        )
     if kind == "survey":
         answer = {"type": "integer", "enum": [1, 2, 3]}
         return header | _object(
@@ -123,6 +145,13 @@ def service_schema(kind: str, service: Service) -> dict[str, Any]:
 def service_example(kind: str, service: Service) -> dict[str, Any]:
     """Valid example data for ``service``, from its definition's ``[example]``."""
     example = copy.deepcopy(dict(service.example))
+    if kind == "survey-invitation":
+        return {
+            "service": service.code,
+            "request": "KZ-2026-000123",
+            "decided_on": "2026-11-20",
+            "address": "https://docgen.example.kz/survey/" + "Xq3" * 14 + "A",
+        }
     if kind == "survey":
         return {
             "service": service.code,
@@ -201,4 +230,15 @@ def present_survey(data: dict[str, Any], lang: str, service: Service | None) -> 
         ],
         "quality": answers.get("quality"),
         "information": answers.get("information"),
+    }
+
+
+def present_survey_invitation(data: dict[str, Any], lang: str, service: Service | None) -> dict[str, Any]:
+    """The slip handed over with a result at a centre: the service's name and its seed's survey
+    (title and questions) beside the link's QR code, so a person served in person can answer too."""
+    context = present_survey({"service": data["service"]}, lang, service)
+    return data | {
+        "service_title": context["service_title"],
+        "survey_title": context["survey_title"],
+        "questions": [question["text"] for question in context["questions"]],
     }

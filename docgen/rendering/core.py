@@ -57,6 +57,8 @@ class Prepared:
     langs: tuple[str, ...]
     number: str | None
     verify_url: str | None
+    """The address the QR code carries: the public verification address of an issued document, or
+    (a kind with ``link_qr``) the address its data gives, such as a survey link."""
 
 
 class Renderer:
@@ -115,6 +117,8 @@ class Renderer:
             number = kind.number(cleaned)
             # the data as given, which is what the caller stores and checks a QR code's h= against
             url = verification_url(self.settings.base_url, number, data)
+        elif kind.link_qr:
+            url = str(cleaned[kind.link_qr])
         return Prepared(kind, definition, normalize(schema, cleaned), langs, number, url)
 
     def render(
@@ -165,11 +169,9 @@ class Renderer:
             "kind": prepared.kind.name,
             "number": prepared.number,
             "verify_url": prepared.verify_url,
-            "qr": (
-                Markup(qr_svg(prepared.verify_url, title=qr_alt_text(prepared.verify_url)))
-                if prepared.verify_url
-                else None
-            ),
+            "qr": Markup(qr_svg(prepared.verify_url, title=self._qr_alt(prepared)))
+            if prepared.verify_url
+            else None,
             "equivalence_footer": prepared.kind.equivalence_footer,
             "css": self.css(prepared.kind.name) if standalone else None,
             "langs": prepared.langs,
@@ -186,6 +188,15 @@ class Renderer:
         return self.env.get_template("_bilingual.html").render(
             lang=prepared.langs[0], parts=parts, document=meta | {"title": " / ".join(titles)}
         )
+
+    @staticmethod
+    def _qr_alt(prepared: Prepared) -> str:
+        """The QR code's alternative text: bilingual, like the footer beside it."""
+        assert prepared.verify_url is not None
+        if prepared.kind.has_qr:
+            return qr_alt_text(prepared.verify_url)
+        alt = prepared.kind.link_qr_alt
+        return f"{alt['kk']} / {alt['ru']}: {prepared.verify_url}"
 
     def _template(self, prepared: Prepared, lang: str, layout: str, meta: dict[str, Any]) -> str:
         context = prepared.kind.present(prepared.data, lang, prepared.service)

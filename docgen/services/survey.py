@@ -93,7 +93,9 @@ class SurveyService:
     clock: Clock
     seal: Seal
     renderer: DocumentRenderer | None = None
-    """Draws the printable report (kind ``survey-report``)."""
+    """Draws the printable report (kind ``survey-report``) and the invitation (``survey-invitation``)."""
+    base_url: str = "http://127.0.0.1:5000"
+    """The public site's address, which survey links start with (``DOCGEN_BASE_URL``)."""
 
     # -- the link -------------------------------------------------------------------------------
 
@@ -113,6 +115,35 @@ class SurveyService:
                 uow.surveys.add_token(SurveyToken(record.id, token_hash(token), self.clock.now()))
                 uow.commit()
         return token
+
+    def address(self, token: str) -> str:
+        """The survey page of ``token``: ``<base url>/survey/<token>``."""
+        return f"{self.base_url.rstrip('/')}/survey/{token}"
+
+    def invitation(self, user: User, request_id: str, lang: str) -> bytes:
+        """The survey invitation (PDF, kind ``survey-invitation``) of a decided request: the link and
+        its QR code with the service's survey questions on a half sheet, which a centre's operator
+        hands over with the result to a person served in person (or an applicant prints). Who may
+        have it is who may have the link (:meth:`offer`); the request's registration number and
+        decision day are on it, the applicant's name is not."""
+        if lang not in ("kk", "ru"):
+            raise UnsupportedLanguage(lang=lang)
+        token = self.offer(user, request_id)
+        with self.uow(write=False) as uow:
+            record = self._decided(uow, request_id)
+            decided = next(
+                (e.at.date() for e in reversed(uow.requests.history(record.id)) if e.to_state in DECIDED),
+                self.clock.now().date(),
+            )
+        if self.renderer is None:
+            raise UnknownKind(kind="survey-invitation", known="")
+        data = {
+            "service": record.service,
+            "request": record.number or record.id,
+            "decided_on": decided.isoformat(),
+            "address": self.address(token),
+        }
+        return self.renderer.render("survey-invitation", data, lang, "pdf")
 
     def form(self, token: str, lang: str) -> dict[str, Any]:
         """The request's own service's survey in ``lang`` for a valid unused token: ``title``,

@@ -89,7 +89,26 @@ def survey_link(user: User, shown: Mapping[str, Any], *, external: bool = False)
         token = _survey().offer(user, str(shown["id"]))
     except DocgenError:
         return None
-    return url_for("survey.answer", token=token, _external=external)
+    # the whole address is the one the printed invitation carries (DOCGEN_BASE_URL), as QR codes do
+    return _survey().address(token) if external else url_for("survey.answer", token=token)
+
+
+@bp.get("/requests/<request_id>/survey-invitation.pdf")
+@login_required("applicant", "operator")
+def invitation(request_id: str) -> Response:
+    """The survey invitation of a decided request, to print and hand over with the result (its link
+    and QR code), in the language asked for (``?lang=``) or the page's. Another person's request, or
+    one not yet decided, answers 404."""
+    lang = request.args.get("lang") or page_lang()
+    if lang not in LANGS:
+        abort(404)
+    user = current_user()
+    assert user is not None
+    try:
+        content = _survey().invitation(user, request_id, lang)
+    except DocgenError:  # not theirs, no such request, or not decided: nothing to tell
+        abort(404)
+    return download(content, "application/pdf", f"survey-invitation-{lang}.pdf")
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from docgen.errors import (
 )
 from docgen.services.ports import SurveyAnswer
 from tests import fakes
-from tests.conftest import pdf_text
+from tests.conftest import decode_qr, pdf_text
 from tests.services.test_channel_steps import issued_at_centre
 from tests.services.world import COMPANY_BIN, World, make_world
 
@@ -153,6 +153,61 @@ def test_an_operator_enters_a_paper_answer_only_for_their_own_centre_and_once(wo
         world.app.survey.answer(link, 3, 3)
     [paper] = _answers(world)
     assert (paper.service, paper.q1, paper.q2, paper.channel) == ("archaeology-license", 2, 1, "paper")
+
+
+# -- the invitation handed over with a result at a centre ----------------------------------------
+
+
+def test_the_centres_operator_prints_the_invitation_carrying_the_requests_survey_link(world: World) -> None:
+    request_id, _ = issued_at_centre(world)
+    operator = world["operator-astana"]
+    slip = world.app.survey.invitation(operator, request_id, "ru")
+    head, _, body = slip.partition(b"\n")
+    assert head == b"pdf:survey-invitation:ru:original"
+    data = json.loads(body)
+    token = world.app.survey.offer(operator, request_id)
+    assert data["address"] == world.app.survey.address(token)
+    assert data["address"].endswith(f"/survey/{token}")
+    shown = world.app.queries.show(operator, request_id)
+    assert data["request"] == shown["number"] and data["service"] == "archaeology-license"
+    assert set(data) == {"service", "request", "decided_on", "address"}  # no name, no IIN
+    world.app.survey.answer(token, 3, 3)  # the printed link is the request's one answer
+    with pytest.raises(SurveyAlreadyAnswered):
+        world.app.survey.enter_paper(operator, request_id, 1, 1)
+
+
+def test_another_centres_operator_cannot_print_someone_elses_invitation(world: World) -> None:
+    request_id, _ = issued_at_centre(world)
+    with pytest.raises(NotAllowed):
+        world.app.survey.invitation(world["operator-aktau"], request_id, "kk")
+    portal_request, _ = world.licensed()
+    with pytest.raises(NotAllowed):
+        world.app.survey.invitation(world["farm"], portal_request, "kk")
+
+
+def test_no_invitation_before_the_request_is_decided(world: World) -> None:
+    with pytest.raises(SurveyNotOpen):
+        world.app.survey.invitation(world["dala"], world.registered(), "kk")
+
+
+def test_the_invitation_as_printed_reads_back_with_a_qr_code_that_opens_the_survey(renderer: Any) -> None:
+    from docgen.adapters.rendering import TemplateRenderer
+
+    world = make_world(fakes.MemoryDatabase(), lambda: 0, renderer=TemplateRenderer(renderer))
+    request_id, _ = issued_at_centre(world)
+    operator = world["operator-astana"]
+    token = world.app.survey.offer(operator, request_id)
+    survey = world.catalog.get("archaeology-license").survey
+    assert survey is not None
+    for lang, title in (("kk", "Сауалнамаға шақыру"), ("ru", "Приглашение к анкетированию")):
+        pdf = world.app.survey.invitation(operator, request_id, lang)
+        text = " ".join(pdf_text(pdf).split())
+        assert title.upper() in text.upper()
+        for question in survey.questions:
+            assert " ".join(question[lang].split())[:40] in text
+        assert decode_qr(pdf) == [world.app.survey.address(token)]
+        for identity in ("850715300330", COMPANY_BIN):
+            assert identity not in text
 
 
 # -- the indicators ------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import pdf_text
+from tests.conftest import decode_qr, pdf_text
 from tests.web.test_applicant import (
     DALA,
     SCAN,
@@ -297,10 +298,37 @@ def test_the_centre_operator_gets_the_link_to_print_and_enters_a_paper_answer_on
     assert "Бумажная анкета внесена" in entered.get_data(True)
     again = post(operator, f"{base}/survey", base, {"q1": "1", "q2": "1"}, follow_redirects=True)
     assert "уже заполнена" in again.get_data(True), "one response per request"
-    path = printed.group(1).split("localhost", 1)[-1]
+    path = urlsplit(printed.group(1)).path
     assert visitor(site, "kk").get(path).status_code == 410, "the link is used up by the paper answer"
     admin = site.client("admin", "ru").get(f"/indicators?service={CENTRE_SERVICE}").get_data(True)
     assert re.search(r"<dd>1</dd>", admin), "the paper answer is counted"
+
+
+def test_the_centre_operator_prints_the_invitation_whose_qr_code_opens_the_survey(site: Site) -> None:
+    request_id = centre_decided(site)
+    operator = site.client("operator-astana", "kk")
+    page = operator.get(f"/operator/requests/{request_id}").get_data(True)
+    address = re.search(r"<code class=\"hash\">(http://[^<]+)</code>", page)
+    assert address
+    links = re.findall(r'href="(/requests/[^"]+/survey-invitation\.pdf\?lang=(kk|ru))"', page)
+    assert [lang for _, lang in links] == ["kk", "ru"]
+    for link, lang in links:
+        got = operator.get(link)
+        assert got.status_code == 200 and got.mimetype == "application/pdf"
+        assert decode_qr(got.data) == [address.group(1)]
+        title = {"kk": "Сауалнамаға шақыру", "ru": "Приглашение к анкетированию"}[lang]
+        assert title.upper() in pdf_text(got.data).upper()
+    assert visitor(site, "kk").get(urlsplit(address.group(1)).path).status_code == 200
+
+
+def test_someone_elses_invitation_is_not_found_and_a_clerk_may_not_print_one(site: Site) -> None:
+    """Another centre's operator is refused by the same use case (tests/services/test_survey.py)."""
+    request_id = centre_decided(site)
+    path = f"/requests/{request_id}/survey-invitation.pdf?lang=ru"
+    assert site.client(site.clerk_of(CENTRE_SERVICE), "ru").get(path).status_code == 403
+    assert site.client(DALA, "ru").get(path).status_code == 404
+    assert site.client("operator-astana", "ru").get(path.replace("ru", "en")).status_code == 404
+    assert visitor(site, "ru").get(path).status_code == 302  # not signed in: to the sign-in page
 
 
 def test_answers_posted_too_fast_from_one_address_get_429(site: Site) -> None:
