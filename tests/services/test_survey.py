@@ -282,7 +282,7 @@ def test_the_exports_read_back_with_the_counts_and_name_no_one(world: World) -> 
             assert identity not in exported
 
 
-def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts(renderer: Any) -> None:
+def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts_in_the_languages_numbers(renderer: Any) -> None:
     from docgen.adapters.rendering import TemplateRenderer
 
     database = fakes.MemoryDatabase()
@@ -295,7 +295,8 @@ def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts(render
         text = pdf_text(world.app.survey.export(world["admin"], "pdf", lang, service="telecom-license"))
         assert heading in text
         assert "6" in text.split()  # four known answers, the one given and last year's
-        assert "(50.0%)" in text or "50.0%" in text
+        # shares and scores in the language's own numbers: 3 of 6, 2 of 6, the quality score 58.3
+        assert "(50%)" in text and "(33,3%)" in text and "58,3" in text
         for identity in ("dala", "850715300330", COMPANY_BIN):
             assert identity not in text
 
