@@ -181,6 +181,8 @@ def test_screenshots_of_the_main_pages(web: Browser, examples: Any, issued: Issu
     [
         ("survey", "cotton-warehouse-license", "kk"),
         ("survey", "foreign-media-registration", "ru"),
+        ("survey-invitation", "foreign-media-registration", "kk"),
+        ("survey-invitation", "telecom-license", "ru"),
         ("refusal", None, "kk"),
         ("permit", None, "ru"),
         ("request", "telecom-license", "kk"),
