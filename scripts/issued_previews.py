@@ -86,7 +86,7 @@ def previews(out: Path, dpi: int) -> list[Path]:
             # the survey invitation a centre's operator hands over with the result
             centre = next(r for r in made if r.channel == "centre" and r.state in ("issued", "refused"))
             operator = app.users.acting_as(centre.filed_by)
-            for lang in LANGS:
+            for lang in ("kk", "ru"):
                 pdf = app.survey.invitation(operator, centre.id, lang)
                 path = out / f"{centre.service}-survey-invitation-{lang}.png"
                 path.write_bytes(pages(pdf, dpi)[0])
