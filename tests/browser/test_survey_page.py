@@ -6,12 +6,13 @@ the administrator sees it, the provider's clerk sees their own provider, an appl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PHONE, Browser, Server
+from tests.browser.conftest import DESKTOP, PHONE, ROOT, Browser, Server
 from tests.browser.journeys import DALA, TELECOM, Issued, carry_to_registered, clerk_of, message
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -161,3 +162,29 @@ def test_the_dashboard_is_for_the_administrator_and_the_providers_clerk_not_for_
     web.sign_in(DALA)
     web.open("/indicators")
     assert not web.all("form.filters") and not web.all("figure.chart"), "no indicators for an applicant"
+
+
+@pytest.mark.skipif(not os.environ.get("DOCGEN_SCREENSHOTS"), reason="DOCGEN_SCREENSHOTS is not set")
+def test_screenshots_of_the_survey_and_the_indicators(
+    web: Browser, examples: Any, server: Server, tmp_path: Path
+) -> None:
+    """For the README (``make screenshots``): the survey on a phone in Kazakh, and the dashboard
+    after two more answers, in Russian (requests of their own: other tests answer theirs)."""
+    folder = ROOT / os.environ["DOCGEN_SCREENSHOTS"]
+    href = survey_link(web, refused(web, examples, server, tmp_path))
+    web.open(href)
+    web.choose_language("kk")
+    web.driver.set_window_size(*PHONE)
+    web.screenshot(folder / "survey-kk-phone.png", PHONE[0])
+    web.driver.set_window_size(*DESKTOP)
+    answer_by_keyboard(web, 3, 2)
+    web.open(survey_link(web, refused(web, examples, server, tmp_path)))
+    answer_by_keyboard(web, 2, 3)
+    web.sign_in("admin")
+    web.open("/indicators")
+    web.choose_language("ru")
+    assert web.all("figure.chart img[alt]")
+    web.screenshot(folder / "indicators-ru.png", DESKTOP[0])
+    web.sign_out()
+    for name in ("survey-kk-phone", "indicators-ru"):
+        assert (folder / f"{name}.png").stat().st_size > 1000
