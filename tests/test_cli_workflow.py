@@ -188,6 +188,11 @@ def test_the_command_line_acts_only_as_an_existing_enabled_user_with_that_users_
     subprocess.run([*DOCGEN, "user", "disable", "120340001230"], capture_output=True, env=env, check=True)
     _refused(env, "request", "submit", request_id, "--as", "120340001230")
     _refused(env, "request", "show", request_id, "--as", "120340001230")
+    ended = subprocess.run(
+        [*DOCGEN, "user", "sign-out", "120340001230"], capture_output=True, text=True, env=env, check=True
+    )
+    assert ended.stdout.strip() == "120340001230: 0 session(s) ended"  # disabling ended them already
+    assert "«clrek»" in _refused(env, "user", "sign-out", "clrek")
 
 
 def test_an_unmigrated_database_is_one_clear_line(tmp_path: Path) -> None:

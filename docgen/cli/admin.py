@@ -176,6 +176,14 @@ def user_password(login: str, password: str) -> None:
     click.echo(f"password changed: {login}")
 
 
+@user.command("sign-out")
+@click.argument("login")
+def user_sign_out(login: str) -> None:
+    """End every web session of LOGIN now (a lost or stolen device): they must sign in again."""
+    ended = run(lambda: application().sessions.revoke_all_for(login))
+    click.echo(f"{login}: {ended} session(s) ended")
+
+
 def _public(found: Any) -> dict[str, Any]:
     fields = ("login", "role", "name", "iin", "bin", "provider", "centre", "enabled")
     return {name: getattr(found, name) for name in fields}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from docgen.domain.ports import Clock
 from docgen.domain.users import User
+from docgen.errors import UnknownUser
 from docgen.services.ports import UnitOfWorkFactory, WebSession
 
 __all__ = ["DEFAULT_LIFETIME", "SessionService", "session_hash"]
@@ -84,8 +85,12 @@ class SessionService:
             uow.commit()
 
     def revoke_all_for(self, login: str) -> int:
-        """End every session of ``login`` (a stolen device, a leaving employee); how many ended."""
+        """End every session of ``login`` (a stolen device, a leaving employee); how many ended.
+        An unknown login is refused (:class:`UnknownUser`) rather than reported as "0 ended", so a
+        mistyped login is not taken for a done job."""
         with self.uow() as uow:
+            if uow.users.get(login) is None:
+                raise UnknownUser(login=login)
             count = uow.web_sessions.revoke_all(login, self.clock.now())
             uow.commit()
         return count

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
+
 from docgen.domain.users import User
+from docgen.errors import UnknownUser
 from docgen.services.sessions import SessionService, session_hash
 from tests.fakes import MemoryDatabase, SteppingClock
 
@@ -59,6 +62,14 @@ def test_revoking_every_session_of_a_login_counts_the_live_ones() -> None:
     assert sessions.revoke_all_for("clerk") == 2
     assert all(sessions.check(token) is None for token in tokens)
     assert sessions.revoke_all_for("clerk") == 0
+
+
+def test_a_mistyped_login_is_refused_rather_than_reported_as_nothing_to_end() -> None:
+    _, sessions, user = _world()
+    token = sessions.open(user)
+    with pytest.raises(UnknownUser):
+        sessions.revoke_all_for("clrek")
+    assert sessions.check(token) == user
 
 
 def test_a_disabled_account_a_new_role_or_a_new_password_ends_the_session() -> None:
