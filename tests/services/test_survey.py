@@ -282,7 +282,9 @@ def test_the_exports_read_back_with_the_counts_and_name_no_one(world: World) -> 
             assert identity not in exported
 
 
-def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts_in_the_languages_numbers(renderer: Any) -> None:
+def test_the_printable_report_is_drawn_by_the_render_core_with_the_counts_in_the_languages_numbers(
+    renderer: Any,
+) -> None:
     from docgen.adapters.rendering import TemplateRenderer
 
     database = fakes.MemoryDatabase()
