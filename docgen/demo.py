@@ -44,12 +44,29 @@ class DemoUser:
         }
 
 
+#: The demo clerks: people, whose names read the same in Kazakh and Russian (the provider they work
+#: for is shown beside them), rather than a provider's Russian name standing in for a person.
+CLERK_NAMES = (
+    "Сейітова Айгүл Маратқызы",
+    "Омаров Ерлан Бақытұлы",
+    "Нұрланова Дана Асқарқызы",
+    "Жақсылықов Тимур Серікұлы",
+    "Әбенова Гүлнар Қайратқызы",
+    "Қасымов Арман Ғалымұлы",
+    "Тұрсынова Мәдина Ерболқызы",
+    "Исаев Бауыржан Нұрланұлы",
+    "Ахметова Әсел Даниярқызы",
+    "Сәрсенов Дәурен Әлібекұлы",
+)
+
+
 def demo_users(catalog: Catalog) -> list[DemoUser]:
     """A clerk per provider, a centre operator, an administrator, and the applicants whose keys the
     demo PKI holds (an individual, and two organisations with their heads)."""
+    providers = sorted(catalog.providers())
     users = [
-        DemoUser(f"clerk-{code}", "clerk", f"{provider.name['ru']}: сотрудник", provider=code)
-        for code, provider in catalog.providers().items()
+        DemoUser(f"clerk-{code}", "clerk", CLERK_NAMES[index % len(CLERK_NAMES)], provider=code)
+        for index, code in enumerate(providers)
     ]
     users += [
         DemoUser("operator-astana", "operator", "ХҚКО операторы / Оператор ЦОН (Астана)", centre="astana"),
