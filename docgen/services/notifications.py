@@ -19,6 +19,20 @@ from docgen.services.ports import Notification, RequestRecord
 
 __all__ = ["REFUSAL_READY", "RESULT_READY", "notification_for"]
 
+#: The survey offered with every decision of a service that has one: the link is on the request's page
+#: (or on the invitation handed over at a centre); a message stored in the outbox must not carry it,
+#: since only the token's hash is kept.
+_SURVEY = {
+    "kk": "Қызмет көрсету сапасы туралы сауалнамаға өтінішіңіздің бетінде жауап бере аласыз.",
+    "ru": "Ответить на анкету о качестве оказания услуги можно на странице вашего заявления.",
+}
+_SURVEY_AT_CENTRE = {
+    "kk": "Қызмет көрсету сапасы туралы сауалнамаға нәтижемен бірге берілетін шақырудағы QR-код "
+    "арқылы жауап бере аласыз.",
+    "ru": "Ответить на анкету о качестве оказания услуги можно по QR-коду приглашения, которое "
+    "выдаётся вместе с результатом.",
+}
+
 RESULT_READY = "result-ready"
 REFUSAL_READY = "refusal-ready"
 
@@ -88,6 +102,9 @@ def notification_for(
     if document:
         where = _where(service, record)
         message = {lang: message[lang] + where[lang] for lang in ("kk", "ru")}
+    if service.survey is not None:  # the offer only: the link itself is not stored in the clear
+        offer = _SURVEY_AT_CENTRE if record.channel == "centre" else _SURVEY
+        message = {lang: f"{text.rstrip()} {offer[lang]}" for lang, text in message.items()}
     email = (record.data.get("applicant") or {}).get("email")
     return Notification(
         request_id=record.id,

@@ -192,6 +192,8 @@ def test_the_applicant_is_notified_when_the_result_is_ready(world: World) -> Non
     assert title["kk"] in notice["message"]["kk"] and title["ru"] in notice["message"]["ru"]
     assert number in notice["message"]["kk"] and number in notice["message"]["ru"]
     assert "жеке кабинет" in notice["message"]["kk"] and "личном кабинете" in notice["message"]["ru"]
+    assert "сауалнамаға" in notice["message"]["kk"] and "анкету" in notice["message"]["ru"]
+    assert "/survey/" not in notice["message"]["kk"] + notice["message"]["ru"], "no link stored in clear"
     (row,) = world.app.queries.mine(world["dala"])
     assert row["notifications"] == [notice]
 
@@ -204,6 +206,7 @@ def test_a_result_handed_over_at_the_centre_says_to_collect_it_there(world: Worl
     assert notice.document == number and notice.request_id == request_id
     assert "ХҚКО" in notice.message["kk"] or "халыққа қызмет көрсету орталығ" in notice.message["kk"]
     assert "центре обслуживания населения" in notice.message["ru"]
+    assert "QR-коду приглашения" in notice.message["ru"] and "шақырудағы QR-код" in notice.message["kk"]
 
 
 def test_a_refusal_without_payment_is_notified_too(world: World) -> None:
