@@ -101,14 +101,6 @@ class _Refusal(Exception):
         self.reason = reason
 
 
-def _expected(number: str | None, what: str) -> str | None:
-    if number is None:
-        return None
-    if not _NUMBER.fullmatch(number):
-        raise ValueError(f"the {what} of the request must be 12 digits, not {number!r}")
-    return number
-
-
 def _field(mapping: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
     value = mapping.get(name)
     if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
@@ -210,12 +202,8 @@ class NcaNodeChecker(RequestSignatureChecker):
         bin: str | None = None,
         at: dt.datetime | None = None,
     ) -> RequestSignatureCheck:
-        expected_iin = _expected(iin, "iin")
-        expected_bin = _expected(bin, "bin")
-        if expected_iin is None and expected_bin is None:
-            raise ValueError("give the IIN and/or the BIN of the request")
-        checked_at = _aware(self._now())
-        moment = _aware(at) if at is not None else checked_at
+        expected_iin, expected_bin = self.expected_identity(iin, bin)
+        checked_at, moment = self.moments(self._now(), at)
         status, answer = self._post(data, signature)
         if status == 400:
             if not isinstance(answer, dict) or not isinstance(answer.get("message"), str):

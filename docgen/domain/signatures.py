@@ -125,6 +125,29 @@ class RequestSignatureCheck:
 class RequestSignatureChecker(abc.ABC):
     """Checks an applicant's signature over a request; implementations for other algorithms plug in here."""
 
+    @staticmethod
+    def expected_identity(iin: str | None, bin: str | None) -> tuple[str | None, str | None]:
+        """The IIN and BIN the signer's certificate must carry, as every checker reads its arguments:
+        12 digits each (surrounding spaces dropped), at least one of them; ``ValueError`` otherwise
+        (a caller's mistake, not the applicant's signature failing)."""
+        expected = []
+        for number, what in ((iin, "IIN"), (bin, "BIN")):
+            if number is not None:
+                number = number.strip()
+                if not (len(number) == 12 and number.isascii() and number.isdigit()):
+                    raise ValueError(f"the {what} of the request must be 12 digits, not {number!r}")
+            expected.append(number)
+        if expected == [None, None]:
+            raise ValueError("give the IIN and/or the BIN of the request")
+        return expected[0], expected[1]
+
+    @staticmethod
+    def moments(now: dt.datetime, at: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+        """``(checked_at, moment)``: when the check runs, and the moment the request counts as signed
+        (``at``, else now), both timezone-aware (a naive time is taken as UTC)."""
+        checked_at = _aware(now)
+        return checked_at, (_aware(at) if at is not None else checked_at)
+
     @abc.abstractmethod
     def check(
         self,
@@ -142,3 +165,7 @@ class RequestSignatureChecker(abc.ABC):
         signing time. At least one of ``iin`` and ``bin`` is required; with
         both, both must match.
         """
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -132,7 +132,6 @@ _CURVES = ("secp256r1", "secp384r1", "secp521r1")
 _MIN_RSA_BITS = 2048
 _IIN = re.compile(r"IIN([0-9]{12})")
 _BIN = re.compile(r"BIN([0-9]{12})")
-_NUMBER = re.compile(r"[0-9]{12}")
 _T = TypeVar("_T")
 _PEM_CRL = re.compile(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.DOTALL)
 
@@ -751,15 +750,6 @@ def _check_identity(certificate: x509.Certificate, iin: str | None, bin: str | N
         raise _Failure("identity-mismatch")
 
 
-def _expected(number: str | None, what: str) -> str | None:
-    if number is None:
-        return None
-    number = number.strip()
-    if not _NUMBER.fullmatch(number):
-        raise ValueError(f"{what} must be 12 digits, not {number!r}")
-    return number
-
-
 class CmsRequestChecker(RequestSignatureChecker):
     """Checks CMS signatures made with RSA (PKCS#1 v1.5, PSS) or ECDSA keys, against a :class:`TrustStore`."""
 
@@ -776,12 +766,8 @@ class CmsRequestChecker(RequestSignatureChecker):
         bin: str | None = None,
         at: dt.datetime | None = None,
     ) -> RequestSignatureCheck:
-        expected_iin = _expected(iin, "iin")
-        expected_bin = _expected(bin, "bin")
-        if expected_iin is None and expected_bin is None:
-            raise ValueError("give the IIN and/or the BIN of the request")
-        checked_at = _aware(self._now())
-        moment = _aware(at) if at is not None else checked_at
+        expected_iin, expected_bin = self.expected_identity(iin, bin)
+        checked_at, moment = self.moments(self._now(), at)
         signer = _Signer()
         try:
             try:
