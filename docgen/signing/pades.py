@@ -26,32 +26,34 @@ signature box stays inside the structure tree.
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import keys
+from asn1crypto import cms, core, keys
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, general, signers
 from pyhanko.sign.fields import MDPPerm
-from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.general import get_pyca_cryptography_hash, simple_cms_attribute
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from docgen.errors import SigningFailed, SigningKeyError
 
-__all__ = ["SIGNATURE_BOX", "DocumentSigner", "SignerIdentity", "load_signer"]
+__all__ = ["SIGNATURE_BOX", "DocumentSigner", "LocalTimeStamper", "SignerIdentity", "load_signer"]
 
 
 class _OfflineRevocationNotice(logging.Filter):
@@ -114,6 +116,41 @@ class _LoadedKeySigner(signers.SimpleSigner):
         if self._key is None or mechanism != "rsassa_pkcs1v15":
             return super().sign_raw(data, digest_algorithm)  # type: ignore[no-any-return]
         return self._key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+class LocalTimeStamper(DummyTimeStamper):
+    """The PKI folder's own timestamp authority (``DOCGEN_TSA=local``), answering in process.
+
+    pyHanko's ``DummyTimeStamper`` parses its RSA key again for every token, about 45 ms of the
+    workflow's default (B-T) signature; the key is parsed here once, when the authority is built.
+    """
+
+    def __init__(self, authority: signers.SimpleSigner) -> None:
+        super().__init__(authority.signing_cert, authority.signing_key, authority.cert_registry)
+        key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
+        if not isinstance(key, RSAPrivateKey):
+            raise SigningKeyError(path="tsa.p12", detail="the local timestamp authority's key must be RSA")
+        self._key = key
+        self._signing_certificate = general.as_signing_certificate(self.tsa_cert)
+
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: datetime.datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
+        """As pyHanko's, with the key and the signing-certificate attribute made once."""
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute("signing_certificate", self._signing_certificate),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = self._key.sign(
+            signed_attrs.dump(), padding.PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
+        )
+        return signature, signed_attrs
 
 
 def load_signer(path: Path, password: bytes) -> signers.SimpleSigner:
