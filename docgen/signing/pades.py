@@ -163,6 +163,11 @@ class LocalTimeStamper(DummyTimeStamper):
             general.as_signing_certificate(self.tsa_cert).dump()
         )
 
+    def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """The response as DER read back, as a remote authority's would be: what pyHanko embeds is
+        then dumped as the bytes read, not re-serialised from Python values at each dump."""
+        return tsp.TimeStampResp.load(super().request_tsa_response(req).dump())
+
     def _sign_tst_info(
         self, tst_info_data: bytes, md_algorithm: str, dt: datetime.datetime
     ) -> tuple[bytes, cms.CMSAttributes]:
