@@ -36,7 +36,9 @@ audit-deps: setup
 quick-test: setup
 	.venv/bin/pytest -m "not slow"
 
+## Render and sign speed beside a Typst render of a comparable license (the bench extra: typst).
 bench: setup
+	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python bench/render.py
 
 ## Latency of reads while 20 processes issue documents on one SQLite database.

@@ -82,12 +82,10 @@ class ProviderSigners:
         if not tsa:
             return None
         if tsa == "local":
-            from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-            from docgen.signing.pades import load_signer
+            from docgen.signing.pades import LocalTimeStamper, load_signer
 
             authority = load_signer(self.settings.pki_dir / "tsa.p12", self.settings.key_password.encode())
-            return DummyTimeStamper(authority.signing_cert, authority.signing_key, authority.cert_registry)
+            return LocalTimeStamper(authority)
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         return HTTPTimeStamper(tsa)
