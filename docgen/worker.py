@@ -48,7 +48,9 @@ def make_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_ignore_result=True,
         task_default_queue=settings.batch_queue,
-        broker_transport_options={"visibility_timeout": settings.batch_lease},
+        # every restore sweep scans Redis for messages past their visibility timeout (by default one
+        # sweep in ten does, ~100 s apart): a killed worker's line comes back within the lease + 10 s
+        broker_transport_options={"visibility_timeout": settings.batch_lease, "unacked_restore_throttle": 1},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
     )

@@ -289,9 +289,9 @@ class BatchService:
             "awaiting-payment": lambda: self.requests.record_receipt(
                 clerk, request_id, f"BATCH-{batch.id[:8]}-{item.line}"
             ),
-            "registered": lambda: self.requests.issue(clerk, request_id, None),
-            "in-review": lambda: self.requests.issue(clerk, request_id, None),
-            "approved": lambda: self.requests.issue(clerk, request_id, None),
+            "registered": lambda: self.requests.issue(clerk, request_id, self._decision(number)),
+            "in-review": lambda: self.requests.issue(clerk, request_id, self._decision(number)),
+            "approved": lambda: self.requests.issue(clerk, request_id, self._decision(number)),
         }
         for _ in range(10):
             state = self._state(request_id)
@@ -334,6 +334,27 @@ class BatchService:
                 },
             )
         return self.requests.new(clerk, service.code, "reissue", channel, data)
+
+    def _decision(self, number: str) -> dict[str, Any] | None:
+        """The decision the license being replaced was issued under (the sub-types, conditions and
+        objects stay what they were: a change of the provider's name or requisites changes none of
+        them), as far as the reissue's decision schema takes it; ``None`` where it takes none."""
+        with self.uow(write=False) as uow:
+            license = uow.documents.by_number(number)
+            if license is None:
+                raise BatchNotFound(id=number)
+            history = uow.requests.history(license.request_id)
+        service = self.catalog.get(license.service)
+        schema = self.requests.decision_schema(service.code, "reissue")
+        allowed = set(schema.get("properties") or {})
+        if not allowed:
+            return None
+        issued = next(
+            (e for e in history if e.event == "issue" and e.details.get("document") == number),
+            None,
+        )
+        previous = (issued.details.get("decision") if issued else None) or {}
+        return {key: value for key, value in previous.items() if key in allowed} or None
 
     def _state(self, request_id: str) -> str:
         with self.uow(write=False) as uow:
