@@ -27,10 +27,10 @@ from docgen.domain.signatures import CONFIRMED, MESSAGES, RequestSignatureCheck,
 from docgen.domain.users import User
 from docgen.services.ports import (
     AttachmentStore,
+    Batches,
     BatchLine,
     BatchRecord,
     BatchRenderer,
-    Batches,
     Counters,
     DatabaseOutbox,
     DocumentRecord,
