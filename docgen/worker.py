@@ -39,6 +39,8 @@ def make_celery(settings: Settings) -> Celery:
     """A Celery app on the settings' broker, with the one task that makes a batch line."""
     from celery import Celery
 
+    from docgen.errors import DocgenError
+
     if not settings.batch_broker:
         raise RuntimeError("no batch broker: set DOCGEN_BATCH_BROKER or REDIS_URL (redis://host:6379/0)")
     celery = Celery("docgen", broker=settings.batch_broker, set_as_current=False)
@@ -55,7 +57,19 @@ def make_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
 
-    @celery.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+    # A line's own failure (bad data, a render error) is recorded by produce() and ends the task; what
+    # reaches here is the machinery's (the database unreachable): tried again, a minute apart at most.
+    @celery.task(
+        name=TASK,
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        autoretry_for=(Exception,),
+        dont_autoretry_for=(DocgenError,),  # an unknown batch stays unknown
+        retry_backoff=True,
+        retry_backoff_max=60,
+        max_retries=10,
+    )
     def batch_line(task: Any, batch_id: str, line: int) -> str:
         return application().batches_service().produce(batch_id, line, _worker_name())
 
