@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench bench-reads audit-deps docs-gallery docs-issued setup setup-browser run screenshots
+.PHONY: gallery test quick-test lint bench bench-batch bench-reads audit-deps docs-gallery docs-issued setup setup-browser run screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -40,6 +40,12 @@ quick-test: setup
 bench: setup
 	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python bench/render.py
+	.venv/bin/python bench/batch_celery.py
+
+## Batch throughput: the same license batch in 1 and 2 local processes and in 2 Celery workers on
+## the local Redis (127.0.0.1:6379).
+bench-batch: setup
+	.venv/bin/python bench/batch_celery.py
 
 ## Latency of reads while 20 processes issue documents on one SQLite database.
 bench-reads: setup

@@ -23,10 +23,12 @@ from docgen.domain.signatures import RequestSignatureChecker
 from docgen.errors import SigningFailed
 from docgen.services.archive import ArchiveService
 from docgen.services.audit import AuditService
+from docgen.services.batches import DEFAULT_LEASE_SECONDS, BatchService
 from docgen.services.documents import DocumentService
 from docgen.services.issuing import Issuer
 from docgen.services.ports import (
     AttachmentStore,
+    BatchRenderer,
     DatabaseOutbox,
     DocumentRenderer,
     DocumentTimestamper,
@@ -77,6 +79,8 @@ class Application:
     """The SQLAlchemy engine when built by :func:`build` (for ``upgrade`` and the demo records)."""
     archive: ArchiveService | None = None
     """Document timestamps on stored documents (``docgen archive-timestamp``)."""
+    batches: BatchService | None = None
+    """Batches made by workers on any machine (``docgen batch``, ``celery -A docgen.worker worker``)."""
 
     def upgrade(self) -> None:
         """Create or migrate the database schema (idempotent)."""
@@ -104,27 +108,29 @@ def assemble(
     engine: Any = None,
     timestamper: DocumentTimestamper | None = None,
     outbox: Outbox | None = None,
+    batch_renderer: BatchRenderer | None = None,
 ) -> Application:
     """The use cases wired over the given adapters (the tests give fakes)."""
     clock = clock or SystemClock()
+    requests = RequestService(
+        uow=uow,
+        catalog=catalog,
+        registry=registry,
+        gateway=gateway,
+        notary=notary,
+        calendar=calendar,
+        checker=checker,
+        attachments=attachments,
+        issuer=Issuer(renderer, signers, clock),
+        clock=clock,
+        seal=seal,
+        max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
+        outbox=outbox or DatabaseOutbox(),
+    )
     return Application(
         settings=settings,
         catalog=catalog,
-        requests=RequestService(
-            uow=uow,
-            catalog=catalog,
-            registry=registry,
-            gateway=gateway,
-            notary=notary,
-            calendar=calendar,
-            checker=checker,
-            attachments=attachments,
-            issuer=Issuer(renderer, signers, clock),
-            clock=clock,
-            seal=seal,
-            max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
-            outbox=outbox or DatabaseOutbox(),
-        ),
+        requests=requests,
         queries=QueryService(uow, catalog, clock, seal),
         documents=DocumentService(uow, catalog, renderer, clock, seal),
         users=UserService(uow, catalog, hasher),
@@ -135,6 +141,19 @@ def assemble(
         engine=engine,
         archive=ArchiveService(uow, catalog, timestamper or _NoTimestamper(), clock, seal),
         survey=SurveyService(uow, catalog, clock, seal, renderer, settings.render.base_url),
+        batches=(
+            None
+            if batch_renderer is None
+            else BatchService(
+                uow,
+                catalog,
+                clock,
+                batch_renderer,
+                signers,
+                requests,
+                settings.batch_lease or DEFAULT_LEASE_SECONDS,
+            )
+        ),
     )
 
 
@@ -156,7 +175,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
     from docgen.adapters.ncanode import NcaNodeChecker
     from docgen.adapters.outside import LocalNotary, SandboxGateway, local_secret
     from docgen.adapters.passwords import Argon2Hasher
-    from docgen.adapters.rendering import TemplateRenderer
+    from docgen.adapters.rendering import TemplateBatchRenderer, TemplateRenderer
     from docgen.adapters.signing import LazyRequestChecker, PadesArchiver, PadesSigners, ProviderSigners
 
     settings = settings or load()
@@ -192,6 +211,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
         engine=engine,
         timestamper=PadesArchiver(settings.signing),
         outbox=_outbox(settings),
+        batch_renderer=TemplateBatchRenderer(renderer),
     )
 
 

@@ -141,6 +141,17 @@ class Settings:
     ``None`` counts in memory (one process)."""
     secure_cookies: bool = False
     """``DOCGEN_SECURE_COOKIES=1``: session cookies only over HTTPS (set it behind TLS)."""
+    batch_broker: str | None = None
+    """``DOCGEN_BATCH_BROKER``: the Redis URL batches are sent through to the Celery workers; unset,
+    ``REDIS_URL``; neither set (or ``local``), ``docgen batch submit`` makes the lines in local
+    processes."""
+    batch_lease: int = 3600
+    """``DOCGEN_BATCH_LEASE``: seconds a worker holds a batch line before another takes it over (its
+    worker presumed dead); also the broker's visibility timeout, after which a message a killed
+    worker took is delivered again. Longer than the slowest line."""
+    batch_queue: str = "docgen-batches"
+    """``DOCGEN_BATCH_QUEUE``: the queue the batch lines go through (one per installation sharing a
+    Redis)."""
 
     @property
     def attachments_dir(self) -> Path:
@@ -164,4 +175,12 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("DOCGEN_SECRET_KEY") or None,
         redis_url=env.get("REDIS_URL") or None,
         secure_cookies=env.get("DOCGEN_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
+        batch_broker=_broker(env),
+        batch_lease=int(env.get("DOCGEN_BATCH_LEASE", defaults.batch_lease)),
+        batch_queue=env.get("DOCGEN_BATCH_QUEUE") or defaults.batch_queue,
     )
+
+
+def _broker(env: Mapping[str, str]) -> str | None:
+    named = env.get("DOCGEN_BATCH_BROKER") or env.get("REDIS_URL") or None
+    return None if named in (None, "local") else named

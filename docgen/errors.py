@@ -409,6 +409,22 @@ class InvalidStatus(DocgenError):
     }
 
 
+class BatchNotFound(DocgenError):
+    code = "batch-not-found"
+    messages = {"kk": "Топтама табылмады: {id}", "ru": "Пакет не найден: {id}"}
+
+
+class BrokerUnavailable(DocgenError):
+    """The batch broker (Redis) named by ``DOCGEN_BATCH_BROKER`` / ``REDIS_URL`` did not answer."""
+
+    code = "broker-unavailable"
+    messages = {
+        "kk": "Топтама брокеріне қосылу мүмкін емес ({detail}); топтама сақталды, кейін: "
+        "docgen batch resume {id}",
+        "ru": "Брокер пакетов недоступен ({detail}); пакет сохранён, позже: docgen batch resume {id}",
+    }
+
+
 class DatabaseNotReady(DocgenError):
     code = "database-not-ready"
     messages = {

@@ -27,6 +27,10 @@ from docgen.domain.signatures import CONFIRMED, MESSAGES, RequestSignatureCheck,
 from docgen.domain.users import User
 from docgen.services.ports import (
     AttachmentStore,
+    Batches,
+    BatchLine,
+    BatchRecord,
+    BatchRenderer,
     Counters,
     DatabaseOutbox,
     DocumentRecord,
@@ -77,6 +81,8 @@ class Store:
     survey_tokens: dict[str, SurveyToken] = field(default_factory=dict)
     """By request id."""
     survey_answers: list[SurveyAnswer] = field(default_factory=list)
+    batches: dict[str, BatchRecord] = field(default_factory=dict)
+    batch_lines: dict[tuple[str, int], BatchLine] = field(default_factory=dict)
 
     def copy(self) -> Store:
         """A copy whose containers are its own (the records in them are immutable)."""
@@ -94,6 +100,8 @@ class Store:
             web_sessions=dict(self.web_sessions),
             survey_tokens=dict(self.survey_tokens),
             survey_answers=list(self.survey_answers),
+            batches=dict(self.batches),
+            batch_lines=dict(self.batch_lines),
         )
 
 
@@ -335,6 +343,96 @@ class MemorySurveys(Surveys):
         ]
 
 
+class MemoryBatches(Batches):
+    """Batches in memory. A unit of work publishes its whole copy of the store on commit, so two units
+    racing for a line would both "win" here: the race itself is the SQL adapter's, tested on SQLite
+    and PostgreSQL; here one worker's claim is seen by the next unit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, batch: BatchRecord, lines: list[BatchLine]) -> None:
+        self.store.batches[batch.id] = batch
+        for item in lines:
+            self.store.batch_lines[(batch.id, item.line)] = item
+
+    def get(self, batch_id: str) -> BatchRecord | None:
+        return self.store.batches.get(batch_id)
+
+    def all(self) -> list[BatchRecord]:
+        return sorted(self.store.batches.values(), key=lambda b: b.created_at, reverse=True)
+
+    def line(self, batch_id: str, line: int) -> BatchLine | None:
+        return self.store.batch_lines.get((batch_id, line))
+
+    def lines(self, batch_id: str, statuses: Collection[str] = ()) -> list[BatchLine]:
+        found = [i for (b, _), i in self.store.batch_lines.items() if b == batch_id]
+        return sorted((i for i in found if not statuses or i.status in statuses), key=lambda i: i.line)
+
+    def counts(self, batch_id: str) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for item in self.lines(batch_id):
+            counted[item.status] = counted.get(item.status, 0) + 1
+        return counted
+
+    def claim(
+        self, batch_id: str, line: int, worker: str, at: dt.datetime, stale_before: dt.datetime
+    ) -> bool:
+        item = self.store.batch_lines.get((batch_id, line))
+        if item is None:
+            return False
+        stale = item.status == "running" and item.claimed_at is not None and item.claimed_at < stale_before
+        if item.status != "pending" and not stale:
+            return False
+        self.store.batch_lines[(batch_id, line)] = replace(
+            item, status="running", worker=worker, claimed_at=at, attempts=item.attempts + 1
+        )
+        return True
+
+    def update(self, batch_id: str, line: int, worker: str, **columns: Any) -> bool:
+        item = self.store.batch_lines.get((batch_id, line))
+        if item is None or item.status != "running" or item.worker != worker:
+            return False
+        self.store.batch_lines[(batch_id, line)] = replace(item, **columns)
+        return True
+
+    def requeue(self, batch_id: str, statuses: Collection[str], stale_before: dt.datetime) -> list[int]:
+        again = []
+        for item in self.lines(batch_id):
+            stale = (
+                item.status == "running" and item.claimed_at is not None and item.claimed_at < stale_before
+            )
+            if item.status in statuses or stale:
+                self.store.batch_lines[(batch_id, item.line)] = replace(
+                    item, status="pending", worker=None, claimed_at=None, failure=None
+                )
+                again.append(item.line)
+        return again
+
+
+class CountingBatchRenderer(BatchRenderer):
+    """Renders a line's data as JSON, checks it has an ``applicant``, and counts what it made (the
+    tests' measure of "made once")."""
+
+    def __init__(self) -> None:
+        self.made: list[str] = []
+
+    def check(self, kind: str, data: dict[str, Any], service: str | None = None) -> None:
+        from docgen.errors import InvalidData
+
+        if "applicant" not in data:
+            raise InvalidData(
+                kind=kind, field="applicant", problem={"kk": "өріс міндетті", "ru": "поле обязательно"}
+            )
+
+    def render(
+        self, kind: str, data: dict[str, Any], lang: str, fmt: str, service: str | None = None
+    ) -> bytes:
+        self.check(kind, data, service)
+        self.made.append(str(data.get("number")))
+        return f"{fmt}:{kind}:{lang}\n".encode() + canonical_json(data)
+
+
 class MemoryOutbox(DatabaseOutbox):
     """The default outbox (into the unit of work's notifications), which also keeps what it was asked
     to deliver after the commit, as an e-mail adapter would send it."""
@@ -361,6 +459,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.notifications = MemoryNotifications(self.working)
         self.web_sessions = MemoryWebSessions(self.working)
         self.surveys = MemorySurveys(self.working)
+        self.batches = MemoryBatches(self.working)
         self.committed = False
 
     def commit(self) -> None:

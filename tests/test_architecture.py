@@ -29,7 +29,13 @@ PACKAGE = ROOT / "docgen"
 #: The composition roots: they may import anything, and nothing imports them
 #: except the two front ends, the CLI and the web app factory, which import bootstrap.
 ROOTS = ("docgen.cli", "docgen.web", "docgen.bootstrap")
-FRONT_ENDS_BUILDING = {("docgen.cli", "docgen.bootstrap"), ("docgen.web", "docgen.bootstrap")}
+#: The front ends, each building the application once: the CLI, the web, and the batch workers
+#: (``celery -A docgen.worker worker``, one application per worker process).
+FRONT_ENDS_BUILDING = {
+    ("docgen.cli", "docgen.bootstrap"),
+    ("docgen.web", "docgen.bootstrap"),
+    ("docgen.worker", "docgen.bootstrap"),
+}
 #: What services must not reach for: frameworks, drivers and the outer layers.
 #: They depend on the domain, docgen.errors, docgen.documents' pure parts and their ports.
 KEPT_OUT_OF_SERVICES = (

@@ -16,6 +16,7 @@ import click
 from docgen.cli import (
     admin,
     archive,
+    batch,
     deadlines,
     lint,
     registry,
@@ -70,6 +71,8 @@ _COMMANDS: tuple[click.Command, ...] = (
     # issued documents in the registry, and deadlines
     registry.document,
     registry.overdue_command,
+    # batches across machines (Celery on Redis) or in local processes
+    batch.batch,
     # the citizens' survey: links, answers, indicators
     survey.survey,
 )

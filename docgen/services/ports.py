@@ -26,6 +26,10 @@ from docgen.domain.users import User
 
 __all__ = [
     "AttachmentStore",
+    "BatchLine",
+    "BatchRecord",
+    "BatchRenderer",
+    "Batches",
     "Counters",
     "DatabaseOutbox",
     "DocumentRecord",
@@ -364,6 +368,87 @@ class Notifications(ABC):
         """The notifications to any of ``recipients`` (IINs / BINs), newest first."""
 
 
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch as submitted (``docgen batch submit``): what to make of each of its lines."""
+
+    id: str
+    kind: str
+    """``render`` (a JSON Lines file rendered, optionally signed) or ``reissue`` (a provider's licenses)."""
+    params: dict[str, Any]
+    """``render``: kind, lang, fmt, out, service, sign; ``reissue``: provider, service, out."""
+    created_by: str
+    created_at: dt.datetime
+    total: int
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One line of a batch; (``batch_id``, ``line``) is its idempotency key."""
+
+    batch_id: str
+    line: int
+    payload: bytes
+    """The line's input: a JSON object (render) or a license number (reissue)."""
+    status: str = "pending"
+    """``pending``, ``running``, ``done`` or ``failed``."""
+    number: str | None = None
+    """The number the line's document is made under: reserved at submit (a numbered render batch),
+    or the new license's number once issued (reissue)."""
+    worker: str | None = None
+    claimed_at: dt.datetime | None = None
+    attempts: int = 0
+    request_id: str | None = None
+    """A reissue's request, once opened, so a retry carries the same request on."""
+    result: dict[str, Any] | None = None
+    failure: dict[str, str] | None = None
+    """Why the line failed, in ``kk`` and ``ru``."""
+    finished_at: dt.datetime | None = None
+
+
+class Batches(ABC):
+    """Batches and their lines. Claims are conditional updates, so of two workers handed the same
+    line (a redelivery after a worker was presumed dead) exactly one holds it at a time."""
+
+    @abstractmethod
+    def add(self, batch: BatchRecord, lines: list[BatchLine]) -> None: ...
+
+    @abstractmethod
+    def get(self, batch_id: str) -> BatchRecord | None: ...
+
+    @abstractmethod
+    def all(self) -> list[BatchRecord]:
+        """Every batch, newest first."""
+
+    @abstractmethod
+    def line(self, batch_id: str, line: int) -> BatchLine | None: ...
+
+    @abstractmethod
+    def lines(self, batch_id: str, statuses: Collection[str] = ()) -> list[BatchLine]:
+        """The batch's lines in order (only those in ``statuses`` when given)."""
+
+    @abstractmethod
+    def counts(self, batch_id: str) -> dict[str, int]:
+        """How many lines are in each status."""
+
+    @abstractmethod
+    def claim(
+        self, batch_id: str, line: int, worker: str, at: dt.datetime, stale_before: dt.datetime
+    ) -> bool:
+        """Hold the line for ``worker`` if it is pending, or running under a claim older than
+        ``stale_before`` (its worker presumed dead); whether this call did."""
+
+    @abstractmethod
+    def update(self, batch_id: str, line: int, worker: str, **columns: Any) -> bool:
+        """Set ``columns`` (status, number, request_id, result, failure, finished_at) while ``worker``
+        still holds the line; whether it did (``False``: another worker took it over)."""
+
+    @abstractmethod
+    def requeue(self, batch_id: str, statuses: Collection[str], stale_before: dt.datetime) -> list[int]:
+        """Put the lines in ``statuses`` (and running ones claimed before ``stale_before``) back to
+        pending; their numbers, reserved ones included, stay theirs. Returns them."""
+
+
 class UnitOfWork(ABC):
     """One transaction over every repository. Use as ``with factory() as uow: ...; uow.commit()``."""
 
@@ -375,6 +460,7 @@ class UnitOfWork(ABC):
     notifications: Notifications
     web_sessions: WebSessions
     surveys: Surveys
+    batches: Batches
 
     def __enter__(self) -> Self:
         return self
@@ -413,6 +499,22 @@ class DocumentRenderer(ABC):
     @abstractmethod
     def render(self, kind: str, data: dict[str, Any], lang: str, fmt: str, *, copy: bool = False) -> bytes:
         """``lang``: kk, ru or kk+ru; ``fmt``: pdf, docx or html; ``copy`` marks it as a copy."""
+
+
+class BatchRenderer(ABC):
+    """Any document kind from its data, as ``docgen render`` makes it: what a render batch's lines
+    become (the workflow's documents go through :class:`DocumentRenderer` instead)."""
+
+    @abstractmethod
+    def check(self, kind: str, data: dict[str, Any], service: str | None = None) -> None:
+        """Raise :class:`~docgen.errors.InvalidData` when ``data`` does not fit ``kind``, without
+        rendering: a batch checks every line when it is submitted."""
+
+    @abstractmethod
+    def render(
+        self, kind: str, data: dict[str, Any], lang: str, fmt: str, service: str | None = None
+    ) -> bytes:
+        """The document in ``fmt`` (pdf, docx, html) and ``lang`` (kk, ru, kk+ru)."""
 
 
 @dataclass(frozen=True)

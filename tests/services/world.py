@@ -192,6 +192,7 @@ def make_world(
         "calendar": fakes.WeekendCalendar(),
         "clock": fakes.SteppingClock(clock_start),
         "seal": Seal(AUDIT_KEY.encode()),
+        "batch_renderer": fakes.CountingBatchRenderer(),
     } | adapters
     app = assemble(settings=fakes.settings(), catalog=catalog, uow=uow, **parts)
     known = {user.login: user for user in app.users.list()}

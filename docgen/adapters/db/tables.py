@@ -29,6 +29,8 @@ from sqlalchemy import (
 
 __all__ = [
     "APPEND_ONLY",
+    "batch_lines",
+    "batches",
     "counters",
     "documents",
     "history",
@@ -216,6 +218,40 @@ survey_answers = Table(
     CheckConstraint("q1 BETWEEN 1 AND 3", name="ck_survey_answers_q1"),
     CheckConstraint("q2 BETWEEN 1 AND 3", name="ck_survey_answers_q2"),
     Index("ix_survey_answers_service_provider", "service", "provider", "answered_on"),
+)
+
+#: A batch (``docgen batch submit``): what to make of its lines, kept here rather than in the broker
+#: only, so a lost Redis loses no record of what was asked and what was done.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),  # render | reissue
+    Column("params", JSON, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("total", Integer, nullable=False),
+)
+
+#: One line of a batch, its idempotency key (batch, line): the line's input, the number it is made
+#: under (reserved at submit where the batch numbers its documents), who holds it and since when, and
+#: its result or its failure's reason (kk and ru).
+batch_lines = Table(
+    "batch_lines",
+    metadata,
+    Column("batch_id", String(36), ForeignKey("batches.id"), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+    Column("number", String(64)),
+    Column("status", String(16), nullable=False),  # pending | running | done | failed
+    Column("worker", String(200)),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("request_id", String(36)),  # a reissue's request, once opened: a retry carries it on
+    Column("result", JSON),
+    Column("failure", JSON),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("ix_batch_lines_status", "batch_id", "status"),
 )
 
 #: Tables whose rows the application may insert but never change or delete.

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from docgen.adapters.db.batches import SqlBatches
 from docgen.adapters.db.engine import reader_options
 from docgen.adapters.db.sessions import SqlWebSessions
 from docgen.adapters.db.surveys import SqlSurveys
@@ -130,6 +131,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.notifications = SqlNotifications(self)
         self.web_sessions = SqlWebSessions(self)
         self.surveys = SqlSurveys(self)
+        self.batches = SqlBatches(self)
 
     @property
     def connection(self) -> Connection:

@@ -18,7 +18,7 @@ from docgen.adapters.db.migrate import downgrade, upgrade
 from docgen.adapters.db.tables import counters, history, metadata, requests
 from docgen.adapters.db.uow import sql_unit_of_work
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:

@@ -1,0 +1,186 @@
+"""Batches: each line made once, whichever worker asks and however often; in memory, on SQLite and
+on PostgreSQL (``any_world``). The race of two workers for one line is the SQL adapter's
+(tests/adapters/db/test_batches.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import BatchNotFound, InvalidData, NotAllowed
+from docgen.services.batches import BatchService
+from tests import fakes
+from tests.services.world import World
+
+
+def _service(world: World) -> BatchService:
+    assert world.app.batches is not None
+    return world.app.batches
+
+
+def _renderer(world: World) -> fakes.CountingBatchRenderer:
+    renderer = _service(world).renderer
+    assert isinstance(renderer, fakes.CountingBatchRenderer)
+    return renderer
+
+
+def _later(world: World, hours: int = 2) -> None:
+    """Move the world's clock past the lease: a claim made before is a dead worker's."""
+    clock = _service(world).clock
+    assert isinstance(clock, fakes.SteppingClock)
+    clock.start += dt.timedelta(hours=hours)
+
+
+def _lines(count: int, bad: tuple[int, ...] = ()) -> list[tuple[int, bytes]]:
+    good = {"applicant": {"name": "Дала Телеком"}}
+    return [
+        (n, b"not json" if n in bad else json.dumps(good | {"line": n}, ensure_ascii=False).encode())
+        for n in range(1, count + 1)
+    ]
+
+
+def _render_batch(world: World, folder: Path, count: int = 5, bad: tuple[int, ...] = ()) -> str:
+    return _service(world).submit_render(
+        world["admin"], "license", _lines(count, bad), out=folder, fmt="html", number="LIC-{n:04d}"
+    )
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """The shared output folder (the SQLite database of the world lives in ``tmp_path``)."""
+    return tmp_path / "out"
+
+
+def test_a_numbered_batch_reserves_gapless_numbers_for_its_good_lines_only(
+    any_world: World, out: Path
+) -> None:
+    batch_id = _render_batch(any_world, out, count=6, bad=(2, 5))
+    with any_world.app.requests.uow(write=False) as uow:
+        lines = uow.batches.lines(batch_id)
+    assert [(i.line, i.number, i.status) for i in lines] == [
+        (1, "LIC-0001", "pending"),
+        (2, None, "failed"),
+        (3, "LIC-0002", "pending"),
+        (4, "LIC-0003", "pending"),
+        (5, None, "failed"),
+        (6, "LIC-0004", "pending"),
+    ]
+    status = _service(any_world).status(batch_id)
+    assert status.counts == {"pending": 4, "failed": 2}
+    assert [item.line for item in status.failed] == [2, 5]
+    assert status.failed[0].failure is not None and "JSON" in status.failed[0].failure["kk"]
+    assert _service(any_world).pending(batch_id) == [1, 3, 4, 6]
+
+
+def test_a_line_asked_for_twice_is_made_once_under_its_number(any_world: World, out: Path) -> None:
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=3)
+    assert service.produce(batch_id, 2, "worker-a") == "done"
+    assert service.produce(batch_id, 2, "worker-b") == "done"  # a redelivered message
+    assert _renderer(any_world).made == ["LIC-0002"]
+    assert sorted(p.name for p in out.iterdir()) == ["000002-LIC-0002.html"]
+    assert '"number":"LIC-0002"' in (out / "000002-LIC-0002.html").read_text()
+
+
+def test_a_line_a_live_worker_holds_is_left_to_it(any_world: World, out: Path) -> None:
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=2)
+    with service.uow() as uow:
+        assert uow.batches.claim(batch_id, 1, "worker-a", service.clock.now(), service.clock.now())
+        uow.commit()
+    assert service.produce(batch_id, 1, "worker-b") == "held"
+    assert _renderer(any_world).made == []
+
+
+def test_a_dead_workers_line_is_taken_over_after_the_lease_under_the_same_number(
+    any_world: World, out: Path
+) -> None:
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=2)
+    with service.uow() as uow:
+        assert uow.batches.claim(batch_id, 1, "dead", service.clock.now(), service.clock.now())
+        uow.commit()
+    _later(any_world)
+    assert service.produce(batch_id, 1, "alive") == "done"
+    with service.uow() as uow:  # the dead worker, back from the dead, cannot record over it
+        assert not uow.batches.update(batch_id, 1, "dead", status="failed")
+        line = uow.batches.line(batch_id, 1)
+    assert line is not None
+    assert (line.status, line.number, line.worker, line.attempts) == ("done", "LIC-0001", "alive", 2)
+    assert [p.name for p in out.iterdir()] == ["000001-LIC-0001.html"]
+
+
+def test_resuming_retries_failed_lines_under_the_numbers_they_had(any_world: World, out: Path) -> None:
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=2)
+    renderer = _renderer(any_world)
+    original = renderer.render
+    renderer.render = lambda *args, **kwargs: (_ for _ in ()).throw(OSError("disk full"))  # type: ignore[method-assign]
+    assert service.produce(batch_id, 2, "worker") == "failed"
+    failed = service.status(batch_id).failed
+    assert failed[0].failure is not None and "disk full" in failed[0].failure["ru"]
+    renderer.render = original  # type: ignore[method-assign]
+    assert service.resume(batch_id, failed=True) == [1, 2]
+    assert service.produce(batch_id, 2, "worker") == "done"
+    assert renderer.made == ["LIC-0002"]
+
+
+def test_a_bad_number_template_is_refused_before_anything_is_recorded(world: World, out: Path) -> None:
+    with pytest.raises(InvalidData):
+        _service(world).submit_render(world["admin"], "license", _lines(1), out=out, number="LIC-1")
+    assert _service(world).all() == []
+    with pytest.raises(BatchNotFound):
+        _service(world).status("no-such-batch")
+
+
+# -- bulk reissue ----------------------------------------------------------------------------------
+
+PROVIDER = "mtc-communications-committee"
+
+
+def test_a_bulk_reissue_reissues_every_active_license_once_with_gapless_numbers(
+    any_world: World, out: Path
+) -> None:
+    service = _service(any_world)
+    licensed = [any_world.licensed()[1] for _ in range(3)]
+    clerk = any_world[f"clerk-{PROVIDER}"]
+    batch_id = service.submit_reissue(clerk, PROVIDER, out=out)
+    assert service.pending(batch_id) == [1, 2, 3]
+    # a worker dies after the license of line 2 was issued, before the line was recorded
+    with service.uow() as uow:
+        assert uow.batches.claim(batch_id, 2, "dead", service.clock.now(), service.clock.now())
+        uow.commit()
+    with service.uow(write=False) as uow:
+        line = uow.batches.line(batch_id, 2)
+        batch = uow.batches.get(batch_id)
+    assert line is not None and batch is not None
+    service._reissue(batch, line, "dead")
+    _later(any_world)
+    for number in (1, 2, 3):
+        assert service.produce(batch_id, number, "alive") == "done"
+    assert service.produce(batch_id, 2, "again") == "done"
+    with service.uow(write=False) as uow:
+        lines = uow.batches.lines(batch_id)
+        new = [uow.documents.by_number(str(item.number)) for item in lines]
+        old = [uow.documents.by_number(number) for number in licensed]
+        reissues = [r for r in uow.requests.find(provider=PROVIDER) if r.action == "reissue"]
+        issued_entries = [e for r in reissues for e in uow.requests.history(r.id) if e.event == "issue"]
+    assert [item.result and item.result["replaces"] for item in lines] == sorted(licensed)
+    assert all(d is not None and d.status == "replaced" for d in old)
+    assert all(d is not None and d.status == "active" and d.version == 2 for d in new)
+    sequence = sorted(int(str(item.number).rsplit("-", 1)[1]) for item in lines)
+    first = sorted(int(number.rsplit("-", 1)[1]) for number in licensed)
+    assert sequence == [first[-1] + 1, first[-1] + 2, first[-1] + 3]  # gapless, none taken twice
+    assert len(reissues) == 3 and all(r.state == "issued" for r in reissues)
+    assert len(issued_entries) == 3
+    assert len(list(out.iterdir())) == 3
+
+
+def test_only_the_providers_own_clerk_starts_its_bulk_reissue(world: World) -> None:
+    with pytest.raises(NotAllowed):
+        _service(world).submit_reissue(world["clerk-almaty-region-agriculture"], PROVIDER)
+    with pytest.raises(NotAllowed):
+        _service(world).submit_reissue(world["dala"], PROVIDER)
