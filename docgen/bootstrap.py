@@ -161,12 +161,14 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
 
     settings = settings or load()
     engine: Engine = make_engine(settings.database_url or _sqlite_url(settings))
-    renderer = make_renderer(settings.render)
+    catalog = Catalog.load(settings.render.forms_dir)
+    # built on the first render: a command that only reads the database never imports WeasyPrint
+    renderer = TemplateRenderer(settings=settings.render, catalog=catalog)
     return assemble(
         settings=settings,
-        catalog=renderer.catalog,
+        catalog=catalog,
         uow=sql_unit_of_work(engine),
-        renderer=TemplateRenderer(renderer),
+        renderer=renderer,
         signers=PadesSigners(ProviderSigners(settings.signing, renderer)),
         checker=(
             NcaNodeChecker(settings.ncanode_url)
@@ -181,7 +183,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
             if settings.payment_secret
             else local_secret(settings.instance_dir / "payment-secret")
         ),
-        notary=LocalNotary(registered_attorneys(renderer.catalog)),
+        notary=LocalNotary(registered_attorneys(catalog)),
         calendar=KazakhstanCalendar(),
         seal=Seal(
             settings.audit_key.encode()
