@@ -51,6 +51,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10000, help="signed licenses to make (default 10000)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc's biggest growths after doc 1000")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=7200,
+        help="stop after this long, reporting the documents made so far",
+    )
     args = parser.parse_args()
 
     from docgen.bootstrap import fresh_instance
@@ -66,10 +72,12 @@ def main() -> None:
         started = time.perf_counter()
         at_base = None
         snapshot = None
+        made = 0
         for index in range(1, args.docs + 1):
             pdf = issuer.renderer.render("license", data | {"number": f"KZ-MEM-{index:06d}"}, "kk+ru", "pdf")
             signed = issuer.signers.sign(PROVIDER, pdf)
             assert signed.startswith(b"%PDF")
+            made = index
             if index == base:
                 gc.collect()
                 at_base = rss_mb()
@@ -77,15 +85,23 @@ def main() -> None:
                     tracemalloc.start(10)
                     snapshot = tracemalloc.take_snapshot()
             if index in checkpoints:
-                mb = rss_mb()
-                rows.append((f"resident memory after {index:,} docs: MB", f"{mb:.0f}"))
-                print(f"  {index:>6} docs  {mb:7.1f} MB  {time.perf_counter() - started:7.0f} s", flush=True)
+                rows.append((f"resident memory after {index:,} docs: MB", f"{rss_mb():.0f}"))
+            if index in checkpoints or index % 500 == 0:
+                print(
+                    f"  {index:>6} docs  {rss_mb():7.1f} MB  {time.perf_counter() - started:7.0f} s",
+                    flush=True,
+                )
+            if time.perf_counter() - started > args.seconds:
+                print(f"stopped after {args.seconds:.0f} s, at document {index:,}", flush=True)
+                break
         seconds = time.perf_counter() - started
         end = rss_mb()
-        if at_base is not None and args.docs > base:
-            growth = (end - at_base) * 1024 / (args.docs - base)
+        if made not in checkpoints:
+            rows.append((f"resident memory after {made:,} docs (time ran out): MB", f"{end:.0f}"))
+        if at_base is not None and made > base:
+            growth = (end - at_base) * 1024 / (made - base)
             rows.append((f"growth per document after doc {base:,}: KB", f"{growth:.2f}"))
-        rows.append(("signed licenses (kk+ru, B-T) per second, 1 process", f"{args.docs / seconds:.1f}"))
+        rows.append(("signed licenses (kk+ru, B-T) per second, 1 process", f"{made / seconds:.1f}"))
         if snapshot is not None:
             print("tracemalloc, biggest growths after doc", base)
             for stat in tracemalloc.take_snapshot().compare_to(snapshot, "lineno")[:10]:
