@@ -78,6 +78,16 @@ class Application:
     archive: ArchiveService | None = None
     """Document timestamps on stored documents (``docgen archive-timestamp``)."""
 
+    def warm(self) -> None:
+        """Build now what the first document would build: the renderer (WeasyPrint imported), its fonts
+        and stylesheets. A web worker does this as it starts, so no clerk's first issue waits for it;
+        a command never does (it would pay for nothing when it renders nothing)."""
+        from docgen.adapters.rendering import TemplateRenderer
+
+        renderer = self.requests.issuer.renderer
+        if isinstance(renderer, TemplateRenderer):
+            renderer.renderer.pdf  # noqa: B018 - a cached property: built here once
+
     def upgrade(self) -> None:
         """Create or migrate the database schema (idempotent)."""
         from docgen.adapters.db.migrate import upgrade

@@ -40,6 +40,7 @@ def create_app(application: Application | None = None, *, testing: bool = False,
         seed_demo_if_empty(application)
         for line in demo_sign_ins(application):
             print(line)
+        application.warm()
     app = Flask(__name__)
     app.extensions[EXTENSION] = application
     settings = application.settings
