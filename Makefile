@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: gallery test quick-test lint bench bench-batch bench-reads audit-deps docs-gallery docs-issued setup setup-browser run screenshots
+.PHONY: gallery test quick-test lint bench bench-batch bench-reads bench-http bench-start bench-memory audit-deps docs-gallery docs-issued setup setup-browser run screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -36,16 +36,33 @@ audit-deps: setup
 quick-test: setup
 	.venv/bin/pytest -m "not slow"
 
-## Render and sign speed beside a Typst render of a comparable license (the bench extra: typst).
+## Every measure, in one run: render and sign beside a Typst render of a comparable license (the bench
+## extra: typst), batches (local and Celery), HTTP under gunicorn, cold start, memory over 10,000 licenses.
 bench: setup
 	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python bench/render.py
 	.venv/bin/python bench/batch_celery.py
+	.venv/bin/python bench/http_load.py
+	.venv/bin/python bench/cold_start.py
+	.venv/bin/python bench/memory.py
 
 ## Batch throughput: the same license batch in 1 and 2 local processes and in 2 Celery workers on
 ## the local Redis (127.0.0.1:6379).
 bench-batch: setup
 	.venv/bin/python bench/batch_celery.py
+
+## Issuing through the web front end under gunicorn (2 workers) with 1, 2, 4 clerks at once, and the
+## latency of reads meanwhile (127.0.0.1 only; PostgreSQL with DATABASE_URL, else SQLite).
+bench-http: setup
+	.venv/bin/python bench/http_load.py $(if $(THREADS),--threads $(THREADS))
+
+## Cold start of every docgen command that renders nothing (median of 5 runs; budget 0.5 s).
+bench-start: setup
+	.venv/bin/python bench/cold_start.py
+
+## Resident memory of one worker over 10,000 signed licenses (DOCS=1000 for fewer).
+bench-memory: setup
+	.venv/bin/python bench/memory.py --docs $(or $(DOCS),10000)
 
 ## Latency of reads while 20 processes issue documents on one SQLite database.
 bench-reads: setup

@@ -82,6 +82,16 @@ class Application:
     batches: BatchService | None = None
     """Batches made by workers on any machine (``docgen batch``, ``celery -A docgen.worker worker``)."""
 
+    def warm(self) -> None:
+        """Build now what the first document would build: the renderer (WeasyPrint imported), its fonts
+        and stylesheets. A web worker does this as it starts, so no clerk's first issue waits for it;
+        a command never does (it would pay for nothing when it renders nothing)."""
+        from docgen.adapters.rendering import TemplateRenderer
+
+        renderer = self.requests.issuer.renderer
+        if isinstance(renderer, TemplateRenderer):
+            renderer.renderer.pdf  # noqa: B018 - a cached property: built here once
+
     def upgrade(self) -> None:
         """Create or migrate the database schema (idempotent)."""
         from docgen.adapters.db.migrate import upgrade
@@ -180,12 +190,14 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
 
     settings = settings or load()
     engine: Engine = make_engine(settings.database_url or _sqlite_url(settings))
-    renderer = make_renderer(settings.render)
+    catalog = Catalog.load(settings.render.forms_dir)
+    # built on the first render: a command that only reads the database never imports WeasyPrint
+    renderer = TemplateRenderer(settings=settings.render, catalog=catalog)
     return assemble(
         settings=settings,
-        catalog=renderer.catalog,
+        catalog=catalog,
         uow=sql_unit_of_work(engine),
-        renderer=TemplateRenderer(renderer),
+        renderer=renderer,
         signers=PadesSigners(ProviderSigners(settings.signing, renderer)),
         checker=(
             NcaNodeChecker(settings.ncanode_url)
@@ -200,7 +212,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Ap
             if settings.payment_secret
             else local_secret(settings.instance_dir / "payment-secret")
         ),
-        notary=LocalNotary(registered_attorneys(renderer.catalog)),
+        notary=LocalNotary(registered_attorneys(catalog)),
         calendar=KazakhstanCalendar(),
         seal=Seal(
             settings.audit_key.encode()

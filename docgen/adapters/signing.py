@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from docgen.config import SigningSettings, load_settings, load_signing_settings
 from docgen.domain.signatures import RequestSignatureCheck, RequestSignatureChecker
 from docgen.errors import SignerCertificateRefused, SigningFailed
-from docgen.rendering.core import Renderer
 from docgen.services.ports import DocumentTimestamper, Official, Signers
 
 if TYPE_CHECKING:
+    from docgen.adapters.rendering import TemplateRenderer
+    from docgen.rendering.core import Renderer
     from docgen.signing.pades import DocumentSigner
 
 __all__ = ["LazyRequestChecker", "PadesArchiver", "PadesSigners", "ProviderSigners"]
@@ -26,7 +27,9 @@ class ProviderSigners:
     and prepares the timestamp authority: once per process, not per document.
     """
 
-    def __init__(self, settings: SigningSettings | None = None, renderer: Renderer | None = None) -> None:
+    def __init__(
+        self, settings: SigningSettings | None = None, renderer: Renderer | TemplateRenderer | None = None
+    ) -> None:
         self.settings = settings or load_signing_settings()
         self._renderer = renderer
         self._signers: dict[str, DocumentSigner] = {}
@@ -68,7 +71,11 @@ class ProviderSigners:
 
         pki = self.settings.pki_dir
         signer = load_signer(pki / "providers" / f"{code}.p12", self.settings.key_password.encode())
-        renderer = self._renderer or Renderer(load_settings())
+        if self._renderer is None:
+            from docgen.rendering.core import Renderer
+
+            self._renderer = Renderer(load_settings())
+        renderer = self._renderer
         x1, y1, x2, y2 = SIGNATURE_BOX
         identity = SignerIdentity.of(_certificate(signer))
         stamp = renderer.signature_stamp(identity, x2 - x1, y2 - y1)

@@ -17,9 +17,11 @@ from docgen.cli.common import run
 
 if TYPE_CHECKING:
     from docgen.bootstrap import Application
+    from docgen.domain.catalog import Catalog
     from docgen.domain.users import User
+    from docgen.services.requests import RegulationReads
 
-__all__ = ["application", "as_option", "user"]
+__all__ = ["application", "as_option", "catalog", "regulation", "user"]
 
 #: ``--as LOGIN`` (or ``DOCGEN_AS``): the user a command acts as.
 as_option = click.option(
@@ -43,6 +45,22 @@ def application() -> Application:
         root.call_on_close(lambda: _dispose(root.obj))
     app: Application = root.obj
     return app
+
+
+def catalog() -> Catalog:
+    """The service catalog (``forms/``) alone: for the commands that read the regulation and nothing
+    else, which so start without the database layer, the renderer or the signer."""
+    from docgen.config import load_settings
+    from docgen.domain.catalog import Catalog
+
+    return run(lambda: Catalog.load(load_settings().forms_dir))
+
+
+def regulation() -> RegulationReads:
+    """What a person fills in, the clerk's decision and the refusal grounds, from :func:`catalog`."""
+    from docgen.services.requests import RegulationReads
+
+    return RegulationReads(catalog())
 
 
 def _dispose(app: Any) -> None:

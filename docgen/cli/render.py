@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from docgen.cli.app import catalog
 from docgen.cli.common import FORMAT_CHOICE, LANG_CHOICE, echo_json, fail, run, unreadable
 from docgen.errors import DocgenError
 
@@ -52,16 +53,15 @@ def kinds() -> None:
 @click.command()
 def services() -> None:
     """List the services (codes for --service)."""
-    for service in _renderer().catalog:
+    for service in catalog():
         click.echo(f"{service.code:<28} {service.title['ru']}")
 
 
 def _kind_and_service(kind_name: str, service: str | None) -> tuple[Any, Any]:
     from docgen.documents import get_kind
 
-    renderer = _renderer()
     kind = get_kind(kind_name)
-    return kind, kind.service(renderer.catalog, service)
+    return kind, kind.service(catalog(), service)
 
 
 def _print_for_kind(kind: str, service: str | None, what: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from docgen.cli.app import application, as_option, user
+from docgen.cli.app import application, as_option, regulation, user
 from docgen.cli.common import (
     FORMAT_CHOICE,
     LANG_CHOICE,
@@ -36,14 +36,14 @@ def request() -> None:
 @click.argument("service")
 def request_example(service: str) -> None:
     """What a person types into a request for SERVICE (valid example), as JSON."""
-    echo_json(run(lambda: application().requests.intake_example(service)))
+    echo_json(run(lambda: regulation().intake_example(service)))
 
 
 @request.command("schema")
 @click.argument("service")
 def request_schema(service: str) -> None:
     """JSON Schema of what a person types into a request for SERVICE."""
-    echo_json(run(lambda: application().requests.intake_schema(service)))
+    echo_json(run(lambda: regulation().intake_schema(service)))
 
 
 def _read_json(path: Path, option: str = "--data") -> Any:
@@ -65,7 +65,7 @@ def _read_json(path: Path, option: str = "--data") -> Any:
 def request_decision_example(service: str, action: str) -> None:
     """The clerk's example decision for issuing ACTION of SERVICE, as JSON ({} where none is taken):
     edit it and give it to ``docgen request issue ID --decision FILE``."""
-    echo_json(run(lambda: application().requests.decision_example(service, action)))
+    echo_json(run(lambda: regulation().decision_example(service, action)))
 
 
 @request.command("decision-schema")
@@ -73,7 +73,7 @@ def request_decision_example(service: str, action: str) -> None:
 @click.argument("action")
 def request_decision_schema(service: str, action: str) -> None:
     """JSON Schema of the clerk's decision for issuing ACTION of SERVICE."""
-    echo_json(run(lambda: application().requests.decision_schema(service, action)))
+    echo_json(run(lambda: regulation().decision_schema(service, action)))
 
 
 @request.command("new")
@@ -227,7 +227,7 @@ _step(
 @json_option
 def request_grounds(service: str, as_json: bool) -> None:
     """The refusal grounds SERVICE's regulation names: code, item, kk and ru text."""
-    grounds = run(lambda: application().requests.refusal_grounds(service))
+    grounds = run(lambda: regulation().refusal_grounds(service))
     if as_json:
         echo_json(grounds)
         return

@@ -30,16 +30,18 @@ it is stored, hashed and rendered in.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from docgen.domain.identifiers import birth_date, is_valid_bin, is_valid_iin
 from docgen.errors import InvalidData, MissingField
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "MAX_DEPTH",
@@ -73,15 +75,23 @@ _SCRIPTS = {  # the script's name: kk, ru (feminine), ru (genitive plural)
     "GREEK": ("грек", "греческая", "греческих"),
 }
 
-_CHECKER = FormatChecker()
+
+@functools.cache
+def _checker() -> FormatChecker:
+    """The formats of the schemas, IIN and BIN among them. jsonschema is imported on the first check,
+    not with this module: the commands that never check data start without it."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("kz-iin")(_iin)
+    checker.checks("kz-bin")(_bin)
+    return checker
 
 
-@_CHECKER.checks("kz-iin")
 def _iin(value: object) -> bool:
     return not isinstance(value, str) or is_valid_iin(value)
 
 
-@_CHECKER.checks("kz-bin")
 def _bin(value: object) -> bool:
     return not isinstance(value, str) or is_valid_bin(value)
 
@@ -321,7 +331,10 @@ def validate(kind: str, schema: dict[str, Any], data: Any) -> None:
     schema's best error — or return. Give it :func:`clean` data: that is what is rendered."""
     for problem in text_problems(kind, data):
         raise problem
-    validator = Draft202012Validator(schema, format_checker=_CHECKER)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(schema, format_checker=_checker())
     error = best_match(validator.iter_errors(data))
     if error is not None:
         raise _as_invalid(kind, error)
@@ -335,7 +348,9 @@ def problems(kind: str, schema: dict[str, Any], data: Any) -> list[InvalidData]:
         found.setdefault(problem.field, problem)
     if any(isinstance(problem, _TooDeep) for problem in found.values()):
         return [found[path] for path in sorted(found)]  # not handed to the schema's recursion
-    validator = Draft202012Validator(schema, format_checker=_CHECKER)
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema, format_checker=_checker())
     for error in validator.iter_errors(data):
         for leaf in _leaves(error):
             if leaf.validator == "required":  # one error per missing field, not only the first

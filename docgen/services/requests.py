@@ -64,7 +64,7 @@ from docgen.services.ports import (
 )
 from docgen.services.steps import SYSTEM, Step, domain_rules, load, opening_details, sealed, service_of
 
-__all__ = ["HAND_OVER_METHODS", "MAX_ATTACHMENT_BYTES", "RequestService", "signed_payload"]
+__all__ = ["HAND_OVER_METHODS", "MAX_ATTACHMENT_BYTES", "RegulationReads", "RequestService", "signed_payload"]
 
 #: How a result is handed over where it was filed: "қолма-қол немесе электрондық поштаға жiберу арқылы"
 #: (seed 004 items 6.11, 7.10).
@@ -81,26 +81,16 @@ _MAGIC = (
 )
 
 
-@dataclass
-class RequestService:
-    """Filing and carrying a request to its decision. Built by :func:`docgen.bootstrap.build`."""
+class RegulationReads:
+    """What the regulation says, read from the catalog alone: what a person fills in, the clerk's
+    decision, the refusal grounds. No database, renderer or signer: ``docgen request example`` and
+    its kin answer with this and start without importing them; :class:`RequestService` is one too."""
 
-    uow: UnitOfWorkFactory
     catalog: Catalog
-    registry: StateRegistry
-    gateway: PaymentGateway
-    notary: NotaryRegistry
-    calendar: WorkingCalendar
-    checker: RequestSignatureChecker
-    attachments: AttachmentStore
-    issuer: Issuer
-    clock: Clock
-    seal: Seal
-    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
-    outbox: Outbox = field(default_factory=DatabaseOutbox)
-    """Where the applicant's notification goes when a step decides a request."""
 
-    # -- what a person fills in -------------------------------------------------------------------
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
     def intake_schema(self, service_code: str) -> dict[str, Any]:
         """JSON Schema of what a person types (the system adds numbers, dates and signatures)."""
         return intake_schema(service_of(self.catalog, service_code))
@@ -121,6 +111,40 @@ class RequestService:
             }
             for g in service_of(self.catalog, service_code).refusal_grounds
         ]
+
+    def decision_schema(self, service_code: str, action: str) -> dict[str, Any]:
+        """JSON Schema of the clerk's decision issuing ``action`` of the service."""
+        service = service_of(self.catalog, service_code)
+        if action not in service.actions:
+            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        return decisions.decision_schema(service, action)
+
+    def decision_example(self, service_code: str, action: str) -> dict[str, Any]:
+        """The service's example decision for ``action`` (``{}`` where issuing takes none)."""
+        service = service_of(self.catalog, service_code)
+        if action not in service.actions:
+            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
+        return decisions.decision_example(service, action)
+
+
+@dataclass
+class RequestService(RegulationReads):
+    """Filing and carrying a request to its decision. Built by :func:`docgen.bootstrap.build`."""
+
+    uow: UnitOfWorkFactory
+    catalog: Catalog
+    registry: StateRegistry
+    gateway: PaymentGateway
+    notary: NotaryRegistry
+    calendar: WorkingCalendar
+    checker: RequestSignatureChecker
+    attachments: AttachmentStore
+    issuer: Issuer
+    clock: Clock
+    seal: Seal
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+    outbox: Outbox = field(default_factory=DatabaseOutbox)
+    """Where the applicant's notification goes when a step decides a request."""
 
     # -- filing -----------------------------------------------------------------------------------
     def new(self, user: User, service_code: str, action: str, channel: str, data: dict[str, Any]) -> str:
@@ -505,20 +529,6 @@ class RequestService:
         step.columns.update(registered_on=today, due_on=deadline.due)
 
     # -- deciding ---------------------------------------------------------------------------------
-    def decision_schema(self, service_code: str, action: str) -> dict[str, Any]:
-        """JSON Schema of the clerk's decision issuing ``action`` of the service."""
-        service = service_of(self.catalog, service_code)
-        if action not in service.actions:
-            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
-        return decisions.decision_schema(service, action)
-
-    def decision_example(self, service_code: str, action: str) -> dict[str, Any]:
-        """The service's example decision for ``action`` (``{}`` where issuing takes none)."""
-        service = service_of(self.catalog, service_code)
-        if action not in service.actions:
-            raise UnknownAction(service=service.code, action=action, known=", ".join(service.actions))
-        return decisions.decision_example(service, action)
-
     def issue(self, user: User, request_id: str, decision: dict[str, Any] | None = None) -> str | None:
         """Review and issue every output of the action, from the clerk's ``decision`` (checked against
         the service's decision schema, every bad field named at once, before a number is taken): the

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["create_app", "services"]
 
 EXTENSION = "docgen"
+#: Where the API's :class:`~docgen.web.credentials.VerifiedCredentials` are kept.
+CREDENTIALS = "docgen-credentials"
 
 
 def create_app(application: Application | None = None, *, testing: bool = False, **config: Any) -> Flask:
@@ -38,6 +40,7 @@ def create_app(application: Application | None = None, *, testing: bool = False,
         seed_demo_if_empty(application)
         for line in demo_sign_ins(application):
             print(line)
+        application.warm()
     app = Flask(__name__)
     app.extensions[EXTENSION] = application
     settings = application.settings
@@ -53,6 +56,12 @@ def create_app(application: Application | None = None, *, testing: bool = False,
         PROPAGATE_EXCEPTIONS=testing,
     )
     app.config.update(config)
+    from docgen.web.credentials import TTL, VerifiedCredentials
+
+    # the API's HTTP Basic credentials: Argon2 once, then recognised for a few minutes (credentials.py)
+    app.extensions[CREDENTIALS] = VerifiedCredentials(
+        application.users, ttl=float(app.config.get("API_CREDENTIALS_TTL", TTL))
+    )
     security.init_app(app, settings)
     i18n.init_app(app)
     from docgen.web import views

@@ -1,8 +1,9 @@
 """The JSON API under ``/api/v1``: the same actions as the pages, for programs.
 
 Every call but the catalog, the public document check and the payment gateway's callback names its
-user with HTTP Basic (login and password, checked by :meth:`UserService.authenticate` on each call:
-no cookie, so no CSRF token either). Each view parses the request, calls one use case and answers
+user with HTTP Basic (login and password, checked by :meth:`UserService.authenticate`, Argon2, and
+then recognised for a few minutes without it: :mod:`docgen.web.credentials`; no cookie, so no CSRF
+token either). Each view parses the request, calls one use case and answers
 JSON; every rule of who may do what is the use case's. Errors are one shape::
 
     {"error": {"code": "<stable code>", "message": "<kk or ru>", "fields": [...]}}
@@ -51,7 +52,8 @@ from docgen.errors import (
     UserDisabled,
     WrongCredentials,
 )
-from docgen.web import services
+from docgen.web import CREDENTIALS, services
+from docgen.web.credentials import VerifiedCredentials
 from docgen.web.security import csrf, limiter
 
 if TYPE_CHECKING:
@@ -354,7 +356,8 @@ def caller() -> User:
     credentials = request.authorization
     if credentials is None or credentials.type != "basic" or not credentials.username:
         raise Unauthenticated()
-    user = services().users.authenticate(credentials.username, credentials.password or "")
+    verified: VerifiedCredentials = current_app.extensions[CREDENTIALS]
+    user = verified.authenticate(credentials.username, credentials.password or "")
     g.api_user = user
     return user
 
