@@ -71,7 +71,14 @@ def make_celery(settings: Settings) -> Celery:
         max_retries=10,
     )
     def batch_line(task: Any, batch_id: str, line: int) -> str:
-        return application().batches_service().produce(batch_id, line, _worker_name())
+        status = application().batches_service().produce(batch_id, line, _worker_name())
+        if status == "held":
+            # Another worker holds the line: a message given back when a pool child died arrives
+            # while the dead child's claim is still fresh. Acknowledging it would leave the line
+            # "running" for good, so it comes back after a while, until the line is done or its
+            # lease has run out and this worker takes it over.
+            raise task.retry(countdown=min(settings.batch_lease, 60), max_retries=None)
+        return status
 
     return celery
 

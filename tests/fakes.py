@@ -382,7 +382,8 @@ class MemoryBatches(Batches):
         if item is None:
             return False
         stale = item.status == "running" and item.claimed_at is not None and item.claimed_at < stale_before
-        if item.status != "pending" and not stale:
+        again = item.status == "running" and item.worker == worker
+        if item.status != "pending" and not stale and not again:
             return False
         self.store.batch_lines[(batch_id, line)] = replace(
             item, status="running", worker=worker, claimed_at=at, attempts=item.attempts + 1

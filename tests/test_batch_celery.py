@@ -153,10 +153,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_makes_nothing_twice(
     app.engine.dispose()
     assert status.counts == {"done": LINES}
     assert [item.number for item in lines] == [template.format(n=n) for n in range(1, LINES + 1)]
-    files = sorted(path.name for path in out.iterdir() if not path.name.startswith("."))
+    files = sorted(path.name for path in (out / batch_id).iterdir() if not path.name.startswith("."))
     assert files == sorted(file_name(item.line, item.number, "html") for item in lines)
     for item in lines[:: LINES // 10]:
-        assert str(item.number) in (out / file_name(item.line, item.number, "html")).read_text()
+        assert str(item.number) in (out / batch_id / file_name(item.line, item.number, "html")).read_text()
     retried = [item for item in lines if item.attempts > 1]
     assert len(retried) <= 1, [(item.line, item.attempts) for item in retried]  # only the line in flight
     assert {item.worker.rsplit(":", 2)[1] for item in lines if item.worker} == {

@@ -88,6 +88,7 @@ class PdfEngine:
         document = page.render(stylesheets=self.stylesheets(kind), font_config=self.font_config)
         pdf = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
         assert isinstance(pdf, bytes)
+        del document, page  # their layout tree's cycles are garbage, not to be frozen with the rest
         _freeze_once()
         return pdf
 

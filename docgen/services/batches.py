@@ -26,7 +26,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,10 @@ def _reason(error: BaseException) -> dict[str, str]:
         return {"kk": where + error.problem["kk"], "ru": where + error.problem["ru"]}
     if isinstance(error, DocgenError):
         return {"kk": printable(error.message("kk")), "ru": printable(error.message("ru"))}
-    detail = printable(f"{type(error).__name__}: {error}")[:300]
+    # a database library's message carries the statement's parameters (a line's personal data): its
+    # type is said, not its text, which the worker's log keeps
+    quiet = type(error).__module__.split(".")[0] in ("sqlalchemy", "psycopg", "sqlite3")
+    detail = printable(type(error).__name__ if quiet else f"{type(error).__name__}: {error}")[:300]
     return {"kk": f"күтпеген қате: {detail}", "ru": f"непредвиденная ошибка: {detail}"}
 
 
@@ -132,7 +135,14 @@ class BatchService:
         order, printed as the document's number: gapless, and kept by a line whatever happens to it.
         ``sign``: the provider whose key signs each PDF."""
         with self.uow(write=False) as uow:
-            access.current(uow, user)
+            stored = access.current(uow, user)
+        if sign is not None and not (
+            stored.role == "admin" or (stored.role == "clerk" and stored.provider == sign)
+        ):  # a provider's key signs what its own clerk (or an administrator) sends, no one else's data
+            raise NotAllowed(
+                login=user.login,
+                what={"kk": f"{sign} кілтімен қол қою", "ru": f"подпись ключом {sign}"},
+            )
         if number is not None:
             _check_template(number)
         if sign is not None:
@@ -170,12 +180,24 @@ class BatchService:
             "kind": kind,
             "lang": lang,
             "fmt": fmt,
-            "out": str(out),
+            "out": str(out.resolve()),  # the same absolute folder on every machine, not each one's cwd
             "service": service,
             "sign": sign,
             "number": number,
         }
-        self._add(BatchRecord(batch_id, "render", params, user.login, now, len(records)), records)
+        batch = BatchRecord(batch_id, "render", params, user.login, now, len(records))
+        with self.uow() as uow:
+            if number is not None:  # after the numbers earlier batches of this template took
+                taken = sum(
+                    1
+                    for earlier in uow.batches.all()
+                    if earlier.kind == "render" and earlier.params.get("number") == number
+                    for item in uow.batches.lines(earlier.id)
+                    if item.number is not None
+                )
+                records = _renumbered(records, number, taken)
+            uow.batches.add(batch, records)
+            uow.commit()
         return batch_id
 
     def submit_reissue(self, user: User, provider: str, *, out: Path | None = None) -> str:
@@ -213,7 +235,7 @@ class BatchService:
             BatchLine(batch_id=batch_id, line=index, payload=number.encode())
             for index, number in enumerate(sorted(licenses), start=1)
         ]
-        params = {"provider": provider, "out": str(out) if out else None}
+        params = {"provider": provider, "out": str(out.resolve()) if out else None}
         self._add(BatchRecord(batch_id, "reissue", params, user.login, now, len(records)), records)
         return batch_id
 
@@ -257,6 +279,8 @@ class BatchService:
 
     def _render(self, batch: BatchRecord, item: BatchLine) -> dict[str, Any]:
         params = batch.params
+        if params.get("number") and item.number is None:  # failed its check when submitted
+            raise InvalidData(kind=params["kind"], field="(root)", problem=_UNNUMBERED)
         data = load_json(item.payload, params["kind"])
         if item.number is not None:
             data["number"] = item.number
@@ -265,7 +289,7 @@ class BatchService:
             content = self.signers.sign(params["sign"], content)
         number = item.number or (str(data["number"]) if data.get("number") else None)
         name = file_name(item.line, number, params["fmt"])
-        write_atomic(Path(params["out"]) / name, content)
+        write_atomic(_folder(batch) / name, content)
         return {"file": name, "sha256": hashlib.sha256(content).hexdigest()}
 
     def _reissue(self, batch: BatchRecord, item: BatchLine, worker: str) -> dict[str, Any]:
@@ -374,7 +398,7 @@ class BatchService:
         }
         if batch.params.get("out"):
             name = file_name(item.line, issued.number, "pdf")
-            write_atomic(Path(batch.params["out"]) / name, issued.pdf)
+            write_atomic(_folder(batch) / name, issued.pdf)
             result["file"] = name
         return result
 
@@ -409,14 +433,13 @@ class BatchService:
 
 
 def _check_template(template: str) -> None:
-    try:
-        first = template.format(n=1)
-    except (KeyError, IndexError, ValueError) as error:
-        first = ""
-        detail = str(error)
-    else:
-        detail = ""
-    if not first or first == template.format(n=2):
+    first, detail = "", ""
+    if len(template) <= _MAX_NUMBER:
+        try:
+            first = template.format(n=1)
+        except Exception as error:  # KeyError, AttributeError ({n.x}), ValueError, ...: all the user's
+            detail = printable(str(error))[:100]
+    if not first or len(first) > _MAX_NUMBER or first == template.format(n=2):
         raise InvalidData(
             kind="batch",
             field="--number",
@@ -433,3 +456,31 @@ def _acting(requests: RequestService, login: str) -> User:
     if user is None:
         raise NotAllowed(login=login, what={"kk": "пайдаланушы жоқ", "ru": "пользователь не найден"})
     return user
+
+
+#: The longest document number a template may make (and the longest template).
+_MAX_NUMBER = 64
+
+_UNNUMBERED = {
+    "kk": "жол жіберілгенде тексеруден өтпеді, нөмір алған жоқ: оны жаңа топтамада жіберіңіз",
+    "ru": "строка не прошла проверку при отправке и не получила номера: отправьте её в новом пакете",
+}
+
+
+def _folder(batch: BatchRecord) -> Path:
+    """Where a batch writes its files: a folder of its own under ``--out``, so a later batch into the
+    same folder cannot replace them."""
+    return Path(batch.params["out"]) / batch.id
+
+
+def _renumbered(records: list[BatchLine], template: str, taken: int) -> list[BatchLine]:
+    """The numbered lines' numbers 1, 2, 3... moved past the ``taken`` ones earlier batches of the
+    same template hold: one series per template, gapless across batches."""
+    sequence = taken
+    renumbered = []
+    for item in records:
+        if item.number is not None:
+            sequence += 1
+            item = replace(item, number=template.format(n=sequence))
+        renumbered.append(item)
+    return renumbered

@@ -435,8 +435,9 @@ class Batches(ABC):
     def claim(
         self, batch_id: str, line: int, worker: str, at: dt.datetime, stale_before: dt.datetime
     ) -> bool:
-        """Hold the line for ``worker`` if it is pending, or running under a claim older than
-        ``stale_before`` (its worker presumed dead); whether this call did."""
+        """Hold the line for ``worker`` if it is pending, running under a claim older than
+        ``stale_before`` (its worker presumed dead), or already held by ``worker`` itself (its task
+        retried in the same process); whether this call did."""
 
     @abstractmethod
     def update(self, batch_id: str, line: int, worker: str, **columns: Any) -> bool:

@@ -81,8 +81,8 @@ def test_a_line_asked_for_twice_is_made_once_under_its_number(any_world: World, 
     assert service.produce(batch_id, 2, "worker-a") == "done"
     assert service.produce(batch_id, 2, "worker-b") == "done"  # a redelivered message
     assert _renderer(any_world).made == ["LIC-0002"]
-    assert sorted(p.name for p in out.iterdir()) == ["000002-LIC-0002.html"]
-    assert '"number":"LIC-0002"' in (out / "000002-LIC-0002.html").read_text()
+    assert sorted(p.name for p in (out / batch_id).iterdir()) == ["000002-LIC-0002.html"]
+    assert '"number":"LIC-0002"' in (out / batch_id / "000002-LIC-0002.html").read_text()
 
 
 def test_a_line_a_live_worker_holds_is_left_to_it(any_world: World, out: Path) -> None:
@@ -110,7 +110,7 @@ def test_a_dead_workers_line_is_taken_over_after_the_lease_under_the_same_number
         line = uow.batches.line(batch_id, 1)
     assert line is not None
     assert (line.status, line.number, line.worker, line.attempts) == ("done", "LIC-0001", "alive", 2)
-    assert [p.name for p in out.iterdir()] == ["000001-LIC-0001.html"]
+    assert [p.name for p in (out / batch_id).iterdir()] == ["000001-LIC-0001.html"]
 
 
 def test_resuming_retries_failed_lines_under_the_numbers_they_had(any_world: World, out: Path) -> None:
@@ -176,7 +176,70 @@ def test_a_bulk_reissue_reissues_every_active_license_once_with_gapless_numbers(
     assert sequence == [first[-1] + 1, first[-1] + 2, first[-1] + 3]  # gapless, none taken twice
     assert len(reissues) == 3 and all(r.state == "issued" for r in reissues)
     assert len(issued_entries) == 3
-    assert len(list(out.iterdir())) == 3
+    assert len(list((out / batch_id).iterdir())) == 3
+
+
+def test_a_second_batch_of_the_same_numbers_continues_them_in_a_folder_of_its_own(
+    any_world: World, out: Path
+) -> None:
+    """Two batches numbered LIC-{n:04d} into one folder: the second does not issue LIC-0001 again,
+    nor replace the first one's files."""
+    service = _service(any_world)
+    first = _render_batch(any_world, out, count=2)
+    second = _render_batch(any_world, out, count=2, bad=(1,))
+    for batch_id in (first, second):
+        for line in service.pending(batch_id):
+            assert service.produce(batch_id, line, "worker") == "done"
+    with service.uow(write=False) as uow:
+        numbers = [item.number for b in (first, second) for item in uow.batches.lines(b)]
+    assert numbers == ["LIC-0001", "LIC-0002", None, "LIC-0003"]
+    assert sorted(p.name for p in (out / first).iterdir()) == ["000001-LIC-0001.html", "000002-LIC-0002.html"]
+    assert sorted(p.name for p in (out / second).iterdir()) == ["000002-LIC-0003.html"]
+
+
+def test_resuming_a_line_refused_at_submission_never_renders_it_under_the_datas_own_number(
+    any_world: World, out: Path
+) -> None:
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=2, bad=(2,))
+    assert service.resume(batch_id, failed=True) == [1, 2]
+    assert service.produce(batch_id, 2, "worker") == "failed"
+    with service.uow(write=False) as uow:
+        line = uow.batches.line(batch_id, 2)
+    assert line is not None and line.number is None and line.failure is not None
+    assert "жаңа топтамада" in line.failure["kk"] and "новом пакете" in line.failure["ru"]
+    assert _renderer(any_world).made == []
+
+
+def test_an_applicant_may_not_have_a_providers_key_sign_a_batch_of_their_data(
+    world: World, out: Path
+) -> None:
+    with pytest.raises(NotAllowed):
+        _service(world).submit_render(world["dala"], "license", _lines(1), out=out, fmt="pdf", sign=PROVIDER)
+    with pytest.raises(NotAllowed):  # another provider's clerk neither
+        _service(world).submit_render(
+            world["clerk-almaty-region-agriculture"], "license", _lines(1), out=out, sign=PROVIDER
+        )
+
+
+def test_a_number_template_that_cannot_format_or_is_too_long_is_refused_in_words(
+    world: World, out: Path
+) -> None:
+    for template in ("LIC-{n.x}", "LIC-{n:>999999999}", "LIC-{m}", "LIC-" + "X" * 80 + "{n}"):
+        with pytest.raises(InvalidData):
+            _service(world).submit_render(world["admin"], "license", _lines(1), out=out, number=template)
+
+
+def test_a_worker_retried_in_the_same_process_takes_its_own_line_again(any_world: World, out: Path) -> None:
+    """Recording the result failed (the database away for a moment) and the task is retried in the
+    same worker process: the line is its own, not "held" by someone else for the lease."""
+    service = _service(any_world)
+    batch_id = _render_batch(any_world, out, count=1)
+    with service.uow() as uow:
+        assert uow.batches.claim(batch_id, 1, "worker-a", service.clock.now(), service.clock.now())
+        uow.commit()
+    assert service.produce(batch_id, 1, "worker-b") == "held"
+    assert service.produce(batch_id, 1, "worker-a") == "done"
 
 
 def test_only_the_providers_own_clerk_starts_its_bulk_reissue(world: World) -> None:

@@ -104,6 +104,8 @@ class SqlBatches(Batches):
                 or_(
                     batch_lines.c.status == "pending",
                     and_(batch_lines.c.status == "running", batch_lines.c.claimed_at < _utc(stale_before)),
+                    # the same worker asking again (its task retried after recording failed)
+                    and_(batch_lines.c.status == "running", batch_lines.c.worker == worker),
                 ),
             )
             .values(status="running", worker=worker, claimed_at=_utc(at), attempts=batch_lines.c.attempts + 1)
