@@ -51,7 +51,9 @@ def _submit(app: Application, source: list[tuple[int, bytes]], out: Path) -> str
 def _wait(app: Application, batch_id: str, timeout: float) -> None:
     assert app.batches is not None
     deadline = time.monotonic() + timeout
-    while (status := app.batches.status(batch_id)).finished < status.batch.total:
+    while (
+        status := app.batches.status(app.users.acting_as("bench"), batch_id)
+    ).finished < status.batch.total:
         if time.monotonic() > deadline:
             raise SystemExit(f"batch {batch_id} not finished: {status.counts}")
         time.sleep(0.05)

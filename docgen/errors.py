@@ -420,8 +420,8 @@ class BrokerUnavailable(DocgenError):
     code = "broker-unavailable"
     messages = {
         "kk": "Топтама брокеріне қосылу мүмкін емес ({detail}); топтама сақталды, кейін: "
-        "docgen batch resume {id}",
-        "ru": "Брокер пакетов недоступен ({detail}); пакет сохранён, позже: docgen batch resume {id}",
+        "docgen batch resume {id} --as …",
+        "ru": "Брокер пакетов недоступен ({detail}); пакет сохранён, позже: docgen batch resume {id} --as …",
     }
 
 

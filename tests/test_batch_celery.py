@@ -128,20 +128,21 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_makes_nothing_twice(
     batch_id = submitted.splitlines()[0].strip()
     app = build(load(env))
     assert app.batches is not None
+    ops = app.users.acting_as("ops")
     log = tmp_path / "workers.log"
     first = _worker(env, redis_queue, log)
     second = None
     try:
         deadline = time.monotonic() + 60
-        while app.batches.status(batch_id).counts.get("done", 0) < 40:
+        while app.batches.status(ops, batch_id).counts.get("done", 0) < 40:
             assert time.monotonic() < deadline and first.poll() is None, log.read_text()[-3000:]
             time.sleep(0.2)
         _stop(first)
-        done_when_killed = app.batches.status(batch_id).counts.get("done", 0)
+        done_when_killed = app.batches.status(ops, batch_id).counts.get("done", 0)
         assert done_when_killed < LINES, "the worker finished before it could be killed"
         second = _worker(env, redis_queue, log)
         deadline = time.monotonic() + 75
-        while (status := app.batches.status(batch_id)).finished < LINES:
+        while (status := app.batches.status(ops, batch_id)).finished < LINES:
             assert time.monotonic() < deadline, (status.counts, log.read_text()[-3000:])
             time.sleep(0.5)
     finally:

@@ -12,11 +12,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from docgen.cli.app import application, as_option, user
 from docgen.cli.common import FORMAT_CHOICE, LANG_CHOICE, echo_json, fail, json_option, run, unreadable
+
+if TYPE_CHECKING:
+    from docgen.domain.users import User
 
 __all__ = ["batch"]
 
@@ -97,7 +101,7 @@ def submit_render(
         ),
         message_lang,
     )
-    _dispatch(batch_id, local, workers, message_lang)
+    _dispatch(who, batch_id, local, workers, message_lang)
 
 
 @submit.command("reissue")
@@ -116,10 +120,10 @@ def submit_reissue(
     service_layer = application().batches
     assert service_layer is not None
     batch_id = run(lambda: service_layer.submit_reissue(who, provider, out=out), message_lang)
-    _dispatch(batch_id, local, workers, message_lang)
+    _dispatch(who, batch_id, local, workers, message_lang)
 
 
-def _dispatch(batch_id: str, local: bool, workers: int, lang: str) -> None:
+def _dispatch(who: User, batch_id: str, local: bool, workers: int, lang: str) -> None:
     """Send the batch's pending lines to the broker, or make them here; the ID first, either way."""
     app = application()
     assert app.batches is not None
@@ -138,7 +142,7 @@ def _dispatch(batch_id: str, local: bool, workers: int, lang: str) -> None:
         click.echo(note[lang], err=True)
     with click.progressbar(length=len(lines), label=batch_id[:8], file=sys.stderr) as bar:
         produce_locally(batch_id, lines, workers, progress=bar.update)
-    _report(batch_id, lang)
+    _report(who, batch_id, lang)
 
 
 def _send(batch_id: str, lines: list[int], lang: str) -> None:
@@ -158,31 +162,34 @@ def _send(batch_id: str, lines: list[int], lang: str) -> None:
 @click.option("--wait", is_flag=True, help="Follow until every line is done or failed.")
 @_message_lang
 @json_option
-def status(batch_id: str, wait: bool, message_lang: str, as_json: bool) -> None:
+@as_option
+def status(batch_id: str, wait: bool, message_lang: str, as_json: bool, login: str) -> None:
     """How far the batch got (a progress bar on a terminal, following it until finished) and its
-    failed lines with their reasons. Exit code 1 when lines failed."""
+    failed lines with their reasons. Exit code 1 when lines failed. For its submitter, an
+    administrator, or the clerk of the provider it signs for or reissues."""
+    who = user(login)
     app = application()
     assert app.batches is not None
-    found = run(lambda: app.batches.status(batch_id), message_lang)  # type: ignore[union-attr]
+    found = run(lambda: app.batches.status(who, batch_id), message_lang)  # type: ignore[union-attr]
     if sys.stderr.isatty() and not as_json and found.finished < found.batch.total:
         with click.progressbar(length=found.batch.total, label=batch_id[:8], file=sys.stderr) as bar:
             bar.update(found.finished)
             while found.finished < found.batch.total:
                 time.sleep(1)
-                now = app.batches.status(batch_id)
+                now = app.batches.status(who, batch_id)
                 bar.update(now.finished - found.finished)
                 found = now
     elif wait:
         while found.finished < found.batch.total:
             time.sleep(1)
-            found = app.batches.status(batch_id)
-    _report(batch_id, message_lang, as_json)
+            found = app.batches.status(who, batch_id)
+    _report(who, batch_id, message_lang, as_json)
 
 
-def _report(batch_id: str, lang: str, as_json: bool = False) -> None:
+def _report(who: User, batch_id: str, lang: str, as_json: bool = False) -> None:
     app = application()
     assert app.batches is not None
-    found = app.batches.status(batch_id)
+    found = app.batches.status(who, batch_id)
     if as_json:
         echo_json(found.to_dict())
     else:
@@ -203,11 +210,13 @@ def _report(batch_id: str, lang: str, as_json: bool = False) -> None:
 
 @batch.command("list")
 @json_option
-def list_batches(as_json: bool) -> None:
-    """Every batch, newest first: ID, kind, who, when, done / failed / total."""
+@as_option
+def list_batches(as_json: bool, login: str) -> None:
+    """The batches one may see, newest first: ID, kind, who, when, done / failed / total."""
+    who = user(login)
     app = application()
     assert app.batches is not None
-    found = run(app.batches.all)
+    found = run(lambda: app.batches.all(who))  # type: ignore[union-attr]
     if as_json:
         echo_json([item.to_dict() for item in found])
         return
@@ -226,10 +235,12 @@ def list_batches(as_json: bool) -> None:
 @_local
 @_workers
 @_message_lang
-def resume(batch_id: str, failed: bool, local: bool, workers: int, message_lang: str) -> None:
+@as_option
+def resume(batch_id: str, failed: bool, local: bool, workers: int, message_lang: str, login: str) -> None:
     """Send again the lines still pending or held past the lease by a dead worker (after a lost
     broker, for instance)."""
+    who = user(login)
     app = application()
     assert app.batches is not None
-    run(lambda: app.batches.resume(batch_id, failed=failed), message_lang)  # type: ignore[union-attr]
-    _dispatch(batch_id, local, workers, message_lang)
+    run(lambda: app.batches.resume(who, batch_id, failed=failed), message_lang)  # type: ignore[union-attr]
+    _dispatch(who, batch_id, local, workers, message_lang)

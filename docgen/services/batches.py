@@ -403,16 +403,19 @@ class BatchService:
         return result
 
     # -- telling how far it got ---------------------------------------------------------------------
-    def status(self, batch_id: str) -> BatchStatus:
+    def status(self, user: User, batch_id: str) -> BatchStatus:
+        """How far the batch got, for whoever may see it (:meth:`_may_see`)."""
         with self.uow(write=False) as uow:
-            batch = uow.batches.get(batch_id)
-            if batch is None:
-                raise BatchNotFound(id=batch_id)
+            batch = self._visible(uow, user, batch_id)
             return BatchStatus(batch, uow.batches.counts(batch_id), uow.batches.lines(batch_id, ("failed",)))
 
-    def all(self) -> list[BatchStatus]:
+    def all(self, user: User) -> list[BatchStatus]:
+        """The batches ``user`` may see, newest first."""
         with self.uow(write=False) as uow:
-            return [BatchStatus(b, uow.batches.counts(b.id)) for b in uow.batches.all()]
+            stored = access.current(uow, user)
+            return [
+                BatchStatus(b, uow.batches.counts(b.id)) for b in uow.batches.all() if _may_see(stored, b)
+            ]
 
     def pending(self, batch_id: str) -> list[int]:
         """The lines still to send to the workers (just after submitting: every good line)."""
@@ -421,15 +424,34 @@ class BatchService:
                 raise BatchNotFound(id=batch_id)
             return [item.line for item in uow.batches.lines(batch_id, ("pending",))]
 
-    def resume(self, batch_id: str, *, failed: bool = False) -> list[int]:
+    def resume(self, user: User, batch_id: str, *, failed: bool = False) -> list[int]:
         """Put back to pending the lines a dead worker held past the lease (and, with ``failed``, the
-        failed lines, under the numbers they had); returns every pending line, to send again."""
+        failed lines, under the numbers they had); returns every pending line, to send again. For
+        whoever may see the batch."""
         with self.uow() as uow:
-            if uow.batches.get(batch_id) is None:
-                raise BatchNotFound(id=batch_id)
+            self._visible(uow, user, batch_id)
             uow.batches.requeue(batch_id, ("failed",) if failed else (), self._stale_before(self.clock.now()))
             uow.commit()
         return self.pending(batch_id)
+
+    @staticmethod
+    def _visible(uow: Any, user: User, batch_id: str) -> BatchRecord:
+        """The batch, if ``user`` may see it; another's batch is as unknown as a missing one (its
+        settings, creator and failure reasons are not told)."""
+        stored = access.current(uow, user)
+        batch = uow.batches.get(batch_id)
+        if batch is None or not _may_see(stored, batch):
+            raise BatchNotFound(id=batch_id)
+        return batch  # type: ignore[no-any-return]
+
+
+def _may_see(user: User, batch: BatchRecord) -> bool:
+    """An administrator sees every batch, anyone their own, a clerk their provider's (signed with its
+    key, or its bulk reissue)."""
+    if user.role == "admin" or batch.created_by == user.login:
+        return True
+    provider = batch.params.get("sign") or batch.params.get("provider")
+    return user.role == "clerk" and provider is not None and provider == user.provider
 
 
 def _check_template(template: str) -> None:

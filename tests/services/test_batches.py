@@ -68,7 +68,7 @@ def test_a_numbered_batch_reserves_gapless_numbers_for_its_good_lines_only(
         (5, None, "failed"),
         (6, "LIC-0004", "pending"),
     ]
-    status = _service(any_world).status(batch_id)
+    status = _service(any_world).status(any_world["admin"], batch_id)
     assert status.counts == {"pending": 4, "failed": 2}
     assert [item.line for item in status.failed] == [2, 5]
     assert status.failed[0].failure is not None and "JSON" in status.failed[0].failure["kk"]
@@ -120,10 +120,10 @@ def test_resuming_retries_failed_lines_under_the_numbers_they_had(any_world: Wor
     original = renderer.render
     renderer.render = lambda *args, **kwargs: (_ for _ in ()).throw(OSError("disk full"))  # type: ignore[method-assign]
     assert service.produce(batch_id, 2, "worker") == "failed"
-    failed = service.status(batch_id).failed
+    failed = service.status(any_world["admin"], batch_id).failed
     assert failed[0].failure is not None and "disk full" in failed[0].failure["ru"]
     renderer.render = original  # type: ignore[method-assign]
-    assert service.resume(batch_id, failed=True) == [1, 2]
+    assert service.resume(any_world["admin"], batch_id, failed=True) == [1, 2]
     assert service.produce(batch_id, 2, "worker") == "done"
     assert renderer.made == ["LIC-0002"]
 
@@ -131,9 +131,9 @@ def test_resuming_retries_failed_lines_under_the_numbers_they_had(any_world: Wor
 def test_a_bad_number_template_is_refused_before_anything_is_recorded(world: World, out: Path) -> None:
     with pytest.raises(InvalidData):
         _service(world).submit_render(world["admin"], "license", _lines(1), out=out, number="LIC-1")
-    assert _service(world).all() == []
+    assert _service(world).all(world["admin"]) == []
     with pytest.raises(BatchNotFound):
-        _service(world).status("no-such-batch")
+        _service(world).status(world["admin"], "no-such-batch")
 
 
 # -- bulk reissue ----------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_resuming_a_line_refused_at_submission_never_renders_it_under_the_datas_
 ) -> None:
     service = _service(any_world)
     batch_id = _render_batch(any_world, out, count=2, bad=(2,))
-    assert service.resume(batch_id, failed=True) == [1, 2]
+    assert service.resume(any_world["admin"], batch_id, failed=True) == [1, 2]
     assert service.produce(batch_id, 2, "worker") == "failed"
     with service.uow(write=False) as uow:
         line = uow.batches.line(batch_id, 2)
@@ -240,6 +240,24 @@ def test_a_worker_retried_in_the_same_process_takes_its_own_line_again(any_world
         uow.commit()
     assert service.produce(batch_id, 1, "worker-b") == "held"
     assert service.produce(batch_id, 1, "worker-a") == "done"
+
+
+def test_another_users_batch_is_as_unknown_as_a_missing_one(world: World, out: Path) -> None:
+    """Its settings, submitter and failure reasons are the submitter's, an administrator's and the
+    provider's clerk's to see; an applicant or another provider's clerk neither reads nor resumes it."""
+    service = _service(world)
+    batch_id = service.submit_render(
+        world["clerk-mtc-communications-committee"], "license", _lines(2), out=out, sign=PROVIDER
+    )
+    for outsider in (world["dala"], world["clerk-almaty-region-agriculture"]):
+        with pytest.raises(BatchNotFound):
+            service.status(outsider, batch_id)
+        with pytest.raises(BatchNotFound):
+            service.resume(outsider, batch_id, failed=True)
+        assert [found.batch.id for found in service.all(outsider)] == []
+    for insider in (world["admin"], world["clerk-mtc-communications-committee"]):
+        assert service.status(insider, batch_id).batch.id == batch_id
+        assert [found.batch.id for found in service.all(insider)] == [batch_id]
 
 
 def test_only_the_providers_own_clerk_starts_its_bulk_reissue(world: World) -> None:
