@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from docgen.services.ports import BatchRenderer, DocumentRenderer
@@ -18,7 +19,12 @@ class TemplateRenderer(DocumentRenderer):
     """Over a built :class:`~docgen.rendering.core.Renderer`, or over its settings and catalog: then the
     renderer is built when the first document is rendered. Importing the render core imports
     WeasyPrint (~0.4 s); an application built for a command that only reads the database (``docgen
-    user list``, ``request show``) never pays it."""
+    user list``, ``request show``) never pays it.
+
+    One document at a time per process (:attr:`lock`): a web worker with threads (gunicorn
+    ``gthread``) may be asked for two at once, and neither WeasyPrint nor the lazy build promise to be
+    thread-safe. Rendering is Python under the GIL, so the lock costs no throughput; pages that
+    render nothing are not held by it."""
 
     def __init__(
         self,
@@ -30,22 +36,26 @@ class TemplateRenderer(DocumentRenderer):
         self._renderer = renderer
         self._settings = settings
         self._catalog = catalog
+        self.lock = threading.RLock()
 
     @property
     def renderer(self) -> Renderer:
-        if self._renderer is None:
-            from docgen.config import load_settings
-            from docgen.rendering.core import Renderer
+        with self.lock:
+            if self._renderer is None:
+                from docgen.config import load_settings
+                from docgen.rendering.core import Renderer
 
-            self._renderer = Renderer(self._settings or load_settings(), self._catalog)
-        return self._renderer
+                self._renderer = Renderer(self._settings or load_settings(), self._catalog)
+            return self._renderer
 
     def render(self, kind: str, data: dict[str, Any], lang: str, fmt: str, *, copy: bool = False) -> bytes:
-        return self.renderer.render(kind, data, lang, fmt, copy=copy)
+        with self.lock:
+            return self.renderer.render(kind, data, lang, fmt, copy=copy)
 
     def signature_stamp(self, signer: Any, width: float, height: float) -> bytes:
         """The visible signature (:meth:`Renderer.signature_stamp`), for the providers' signers."""
-        return self.renderer.signature_stamp(signer, width, height)
+        with self.lock:
+            return self.renderer.signature_stamp(signer, width, height)
 
 
 class TemplateBatchRenderer(BatchRenderer):
@@ -56,9 +66,11 @@ class TemplateBatchRenderer(BatchRenderer):
         self.template = renderer
 
     def check(self, kind: str, data: dict[str, Any], service: str | None = None) -> None:
-        self.template.renderer.prepare(kind, data, "kk+ru", service)
+        with self.template.lock:
+            self.template.renderer.prepare(kind, data, "kk+ru", service)
 
     def render(
         self, kind: str, data: dict[str, Any], lang: str, fmt: str, service: str | None = None
     ) -> bytes:
-        return self.template.renderer.render(kind, data, lang, fmt, service)
+        with self.template.lock:
+            return self.template.renderer.render(kind, data, lang, fmt, service)

@@ -333,12 +333,27 @@ class BatchService:
         raise NotAllowed(login=clerk.login, what={"kk": f"күйі: {state}", "ru": f"состояние: {state}"})
 
     def _open_reissue(self, clerk: User, number: str) -> str:
+        """The reissue request of license ``number``: the one this clerk already opened and left
+        open (a worker died after opening it and before recording it on the line), else a new one,
+        so a retry leaves no orphan draft in the clerk's queue."""
         with self.uow(write=False) as uow:
             license = uow.documents.by_number(number)
             if license is None:
                 raise BatchNotFound(id=number)
             original = uow.requests.get(license.request_id)
             assert original is not None
+            opened = next(
+                (
+                    record.id
+                    for record in uow.requests.find(
+                        filed_by=clerk.login, provider=original.provider, open_only=True
+                    )
+                    if record.action == "reissue" and record.data.get("license_number") == number
+                ),
+                None,
+            )
+        if opened is not None:
+            return opened
         service = self.catalog.get(original.service)
         allowed = set(intake_schema(service)["properties"])
         data = {key: value for key, value in original.data.items() if key in allowed}

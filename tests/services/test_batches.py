@@ -179,6 +179,23 @@ def test_a_bulk_reissue_reissues_every_active_license_once_with_gapless_numbers(
     assert len(list((out / batch_id).iterdir())) == 3
 
 
+def test_a_worker_dying_between_opening_a_reissue_and_recording_it_leaves_no_orphan_draft(
+    any_world: World, out: Path
+) -> None:
+    service = _service(any_world)
+    licensed = any_world.licensed()[1]
+    clerk = any_world[f"clerk-{PROVIDER}"]
+    batch_id = service.submit_reissue(clerk, PROVIDER)
+    opened = service._open_reissue(clerk, licensed)  # then the worker died: the line knows nothing
+    _later(any_world)
+    assert service.produce(batch_id, 1, "alive") == "done"
+    with service.uow(write=False) as uow:
+        reissues = [r for r in uow.requests.find(provider=PROVIDER) if r.action == "reissue"]
+        line = uow.batches.line(batch_id, 1)
+    assert [r.id for r in reissues] == [opened] and reissues[0].state == "issued"
+    assert line is not None and line.request_id == opened
+
+
 def test_a_second_batch_of_the_same_numbers_continues_them_in_a_folder_of_its_own(
     any_world: World, out: Path
 ) -> None:
