@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,6 +46,7 @@ def _alarm(seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: object) -> None:
         raise TimeLimitExceeded
 
+    deadline = time.monotonic() + seconds
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -52,6 +54,11 @@ def _alarm(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # The body ended normally: if the alarm went off, it landed in a finaliser (WeasyPrint's font
+    # clean-up, run by the garbage collector mid-layout), which reports and swallows what it raises.
+    # The render took too long all the same, so it is refused now rather than let through.
+    if time.monotonic() >= deadline:
+        raise TimeLimitExceeded
 
 
 @contextmanager
