@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import secrets
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import machine  # noqa: E402 - after the path is set
 
 BUDGET = 0.5
 DOCGEN = [str(Path(sys.executable).with_name("docgen"))]
@@ -119,16 +120,6 @@ def timed(args: list[str], env: dict[str, str], runs: int) -> tuple[float, int]:
         times.append(time.perf_counter() - started)
         code = done.returncode
     return statistics.median(times), code
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -47,6 +47,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from measure import machine, percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 HOST = "127.0.0.1"
@@ -293,11 +296,6 @@ def level(
     return timings, seconds
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def p95(values: list[float]) -> str:
     return f"{percentile(values, 0.95) * 1000:.0f}" if values else "-"
 
@@ -307,20 +305,6 @@ def figures(values: list[float]) -> str:
         return "-"
     ms = [v * 1000 for v in values]
     return f"{statistics.median(ms):.0f} / {percentile(ms, 0.95):.0f} / {max(ms):.0f} (n={len(ms)})"
-
-
-def machine() -> str:
-    import platform
-
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = os.getloadavg()[0]
-    python = platform.python_version()
-    return f"{cpu}, {os.cpu_count()} cores, Python {python}, load average {load:.1f} (1 min) after the run"
 
 
 def main() -> None:
@@ -398,7 +382,7 @@ def main() -> None:
         ("reads meanwhile, both: p50 / p95 / max ms", figures(timings.request_page + timings.verify_page)),
         ("errors (all levels)", str(sum(len(r[0].errors) for r in results.values()))),
     ]
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(load=True)}")
     width = max(len(name) for name, _ in rows)
     print(f"| {'measure':<{width}} | value |")
     print(f"|{'-' * (width + 2)}|-------|")
