@@ -24,6 +24,7 @@ from tests.web.test_applicant import (
     carry_to_registered,
     file_request,
     post,
+    refuse,
     sign_payload,
     token,
 )
@@ -45,20 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def refused_request(site: Site, applicant: FlaskClient) -> str:
     """A telecom license request carried to a refusal by the provider's clerk; its id."""
     request_id = carry_to_registered(site, applicant)
-    clerk = site.client(site.clerk_of(SERVICE), "kk")
-    review = clerk.get(f"/clerk/requests/{request_id}").get_data(True)
-    grounds = re.findall(r'name="ground" id="[^"]+" value="([^"]+)"', review)
-    assert grounds
-    refused = clerk.post(
-        f"/clerk/requests/{request_id}/refuse",
-        data={
-            "ground": grounds[0],
-            "explanation_kk": "Өтініште көрсетілген БСН тізілімдегі деректерге сәйкес келмейді.",
-            "explanation_ru": "БИН, указанный в заявлении, не совпадает с данными реестра.",
-            "csrf_token": token(review),
-        },
-    )
-    assert refused.status_code == 302
+    refuse(site, request_id, "kk")
     return request_id
 
 
